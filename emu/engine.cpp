@@ -1,0 +1,616 @@
+#include "emu/engine.h"
+
+#include <unicorn/unicorn.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "emu/disasm.h"
+#include "emu/layout.h"
+
+namespace ffaemu::emu {
+namespace {
+
+// QEMU exception numbers as Unicorn's INTR hook sees them (qemu/target/arm/cpu.h).
+constexpr uint32_t kExcpUdef = 1;
+constexpr uint32_t kExcpSwi = 2;
+constexpr uint32_t kExcpBkpt = 7;
+constexpr uint32_t kExcpHvc = 11;
+constexpr uint32_t kExcpHypTrap = 12;
+constexpr uint32_t kExcpSmc = 13;
+
+constexpr uint32_t kWfiWord = 0xd503207f;
+constexpr uint32_t kExcMask = 0xffe0001f;  // exception-generating class, imm16 masked out
+constexpr uint32_t kSmcWord = 0xd4000003;
+constexpr uint32_t kHvcWord = 0xd4000002;
+constexpr uint32_t kSvcWord = 0xd4000001;
+constexpr uint32_t kBrkWord = 0xd4200000;
+
+constexpr uint64_t kScrNs = 1u << 0;
+constexpr uint64_t kScrHce = 1u << 8;
+constexpr uint64_t kScrRw = 1u << 10;
+
+void check(uc_err err, const char* operation) {
+  if (err != UC_ERR_OK) throw UnicornError(operation, err, uc_strerror(err));
+}
+
+// x0-x28 are contiguous in uc_arm64_reg; x29, x30, SP, PC and NZCV are not.
+int uc_reg_id(int index) {
+  if (index < 29) return UC_ARM64_REG_X0 + index;
+  switch (index) {
+    case 29:
+      return UC_ARM64_REG_X29;
+    case 30:
+      return UC_ARM64_REG_X30;
+    case 31:
+      return UC_ARM64_REG_SP;
+    case 32:
+      return UC_ARM64_REG_PC;
+    default:
+      return UC_ARM64_REG_NZCV;
+  }
+}
+
+struct RegIds {
+  std::array<int, kCpuRegCount> all{};
+  RegIds() {
+    for (int i = 0; i < kCpuRegCount; ++i)
+      all[i] = uc_reg_id(i);
+  }
+};
+RegIds& reg_ids() {
+  static RegIds ids;
+  return ids;
+}
+
+FaultKind kind_of(uc_mem_type type) {
+  switch (type) {
+    case UC_MEM_READ_UNMAPPED:
+      return FaultKind::ReadUnmapped;
+    case UC_MEM_WRITE_UNMAPPED:
+      return FaultKind::WriteUnmapped;
+    case UC_MEM_FETCH_UNMAPPED:
+      return FaultKind::FetchUnmapped;
+    case UC_MEM_READ_PROT:
+      return FaultKind::ReadProtected;
+    case UC_MEM_WRITE_PROT:
+      return FaultKind::WriteProtected;
+    case UC_MEM_FETCH_PROT:
+      return FaultKind::FetchProtected;
+    default:
+      return FaultKind::UnhandledException;
+  }
+}
+
+std::optional<FaultKind> kind_of(uc_err err) {
+  switch (err) {
+    case UC_ERR_READ_UNMAPPED:
+      return FaultKind::ReadUnmapped;
+    case UC_ERR_WRITE_UNMAPPED:
+      return FaultKind::WriteUnmapped;
+    case UC_ERR_FETCH_UNMAPPED:
+      return FaultKind::FetchUnmapped;
+    case UC_ERR_READ_PROT:
+      return FaultKind::ReadProtected;
+    case UC_ERR_WRITE_PROT:
+      return FaultKind::WriteProtected;
+    case UC_ERR_FETCH_PROT:
+      return FaultKind::FetchProtected;
+    default:
+      return std::nullopt;
+  }
+}
+
+const char* exception_name(uint32_t intno) {
+  switch (intno) {
+    case kExcpSwi:
+      return "svc (supervisor call to EL1)";
+    case kExcpHypTrap:
+      return "trap to EL2";
+    case 3:
+      return "prefetch abort";
+    case 4:
+      return "data abort";
+    default:
+      return "exception";
+  }
+}
+
+Fault fault_at(FaultKind kind, uint64_t pc) {
+  Fault f;
+  f.kind = kind;
+  f.pc = pc;
+  return f;
+}
+
+}  // namespace
+
+UnicornError::UnicornError(std::string operation, int code, const std::string& text)
+    : std::runtime_error(fmt::format("unicorn: {} failed: {} (uc_err {})", operation, text, code)),
+      operation_(std::move(operation)),
+      code_(code) {}
+
+const char* fault_kind_name(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::ReadUnmapped:
+      return "read of unmapped memory";
+    case FaultKind::WriteUnmapped:
+      return "write to unmapped memory";
+    case FaultKind::FetchUnmapped:
+      return "fetch from unmapped memory";
+    case FaultKind::ReadProtected:
+      return "read of non-readable memory";
+    case FaultKind::WriteProtected:
+      return "write to read-only memory";
+    case FaultKind::FetchProtected:
+      return "fetch from non-executable memory";
+    case FaultKind::UndefinedInstruction:
+      return "undefined instruction";
+    case FaultKind::Breakpoint:
+      return "breakpoint";
+    case FaultKind::WaitForInterrupt:
+      return "wait for interrupt";
+    case FaultKind::BudgetExhausted:
+      return "instruction budget exhausted";
+    case FaultKind::UnhandledException:
+      return "unhandled exception";
+  }
+  return "fault";
+}
+
+std::string Fault::message() const {
+  std::string out = fault_kind_name(kind);
+  bool memory = kind <= FaultKind::FetchProtected;
+  if (memory) out += fmt::format(" at {:#x} ({} bytes)", address, size);
+  out += fmt::format(" {} pc {:#x}", kind == FaultKind::BudgetExhausted ? "stopped at" : "at", pc);
+  if (!pc_exact) out += " (start of the translation block; exact instruction unknown)";
+  if (!disasm.empty()) out += fmt::format(": `{}`", disasm);
+  if (insn_word) out += fmt::format(" [{:08x}]", *insn_word);
+  if (!detail.empty()) out += fmt::format("; {}", detail);
+  return out;
+}
+
+class Engine::Impl {
+ public:
+  uc_engine* uc = nullptr;
+  RegionMemory mem;
+  Disassembler disasm;
+  TrapHandler* handler = nullptr;
+  ExecObserver* observer = nullptr;
+  bool el2 = true;
+  uc_context* snapshot = nullptr;
+  std::set<uint64_t> wfi_hooked;
+  std::vector<uc_hook> observer_hooks;
+
+  // Per-run state, reset by begin_run().
+  struct MemFault {
+    uc_mem_type type;
+    uint64_t address;
+    int size;
+  };
+  std::optional<MemFault> mem_fault;
+  std::optional<Fault> fault;
+  std::exception_ptr handler_error;
+  bool stopped_by_handler = false;
+  uint64_t traps = 0;
+  bool recording = false;
+  bool replaying = false;
+  std::vector<TrapReply> recorded;
+  size_t replay_pos = 0;
+  uint64_t last_pc = 0;
+
+  ~Impl() {
+    if (snapshot) uc_context_free(snapshot);
+    if (uc) uc_close(uc);
+  }
+
+  void begin_run(bool record) {
+    mem_fault.reset();
+    fault.reset();
+    handler_error = nullptr;
+    stopped_by_handler = false;
+    traps = 0;
+    recording = record;
+    recorded.clear();
+  }
+
+  std::optional<uint32_t> word_at(uint64_t address) {
+    const uint8_t* p = mem.host(PhysAddr{address}, 4);
+    if (!p) return std::nullopt;
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+  }
+
+  void describe(Fault& f) {
+    f.insn_word = word_at(f.pc);
+    if (!f.insn_word) return;
+    uint8_t bytes[4];
+    std::memcpy(bytes, &*f.insn_word, 4);
+    auto insn = disasm.decode(f.pc, bytes);
+    f.disasm = insn ? insn->text() : fmt::format(".inst {:#010x}", *f.insn_word);
+  }
+
+  void stop_with(Fault f) {
+    fault = std::move(f);
+    uc_emu_stop(uc);
+  }
+
+  void write_scr() {
+    uc_arm64_cp_reg scr{};
+    scr.crn = 1;
+    scr.crm = 1;
+    scr.op0 = 3;
+    scr.op1 = 6;
+    scr.op2 = 0;
+    scr.val = kScrNs | kScrRw | (el2 ? kScrHce : 0);
+    check(uc_reg_write(uc, UC_ARM64_REG_CP_REG, &scr), "uc_reg_write(SCR_EL3)");
+  }
+
+  void on_call(ConduitKind conduit, uint64_t insn_pc) {
+    Trap trap;
+    trap.conduit = conduit;
+    trap.pc = insn_pc;
+    trap.el = 1;
+    trap.imm = static_cast<uint16_t>((word_at(insn_pc).value_or(0) >> 5) & 0xffff);
+    std::array<void*, kSmcccRegCount> ptrs;
+    for (int i = 0; i < kSmcccRegCount; ++i)
+      ptrs[i] = &trap.regs.x[i];
+    uc_reg_read_batch(uc, reg_ids().all.data(), ptrs.data(), kSmcccRegCount);
+
+    TrapReply reply;
+    if (replaying) {
+      if (replay_pos >= recorded.size()) {
+        uc_emu_stop(uc);
+        return;
+      }
+      reply = recorded[replay_pos++];
+    } else if (handler == nullptr) {
+      Fault f = fault_at(FaultKind::UnhandledException, insn_pc);
+      f.detail = fmt::format("{} with no trap handler attached", conduit_name(conduit));
+      describe(f);
+      stop_with(std::move(f));
+      return;
+    } else {
+      try {
+        reply = handler->on_trap(trap);
+      } catch (...) {
+        handler_error = std::current_exception();
+        uc_emu_stop(uc);
+        return;
+      }
+      if (recording) recorded.push_back(reply);
+    }
+    for (int i = 0; i < kSmcccRegCount; ++i)
+      ptrs[i] = &reply.regs.x[i];
+    uc_reg_write_batch(uc, reg_ids().all.data(), ptrs.data(), kSmcccRegCount);
+    ++traps;
+    if (reply.action == TrapAction::Stop) {
+      stopped_by_handler = true;
+      uc_emu_stop(uc);
+    }
+  }
+
+  void on_exception(uint32_t intno, uint64_t pc) {
+    Fault f = fault_at(FaultKind::UnhandledException, pc);
+    uint32_t word = word_at(pc).value_or(0);
+    if (intno == kExcpUdef) {
+      f.kind = FaultKind::UndefinedInstruction;
+      if ((word & kExcMask) == kHvcWord) {
+        f.detail = "hvc with no EL2 present (SCR_EL3.HCE is 0): UNDEFINED at EL1";
+      } else if ((word & kExcMask) == kSmcWord) {
+        f.detail = "smc is UNDEFINED here (SCR_EL3.SMD set or not at EL1)";
+      }
+    } else if (intno == kExcpBkpt && (word & kExcMask) == kBrkWord) {
+      f.kind = FaultKind::Breakpoint;
+      f.detail = fmt::format("brk #{:#x}", (word >> 5) & 0xffff);
+    } else {
+      // svc and the rest report PC after the instruction; point at the instruction itself.
+      if (intno == kExcpSwi && (word_at(pc - 4).value_or(0) & kExcMask) == kSvcWord) f.pc = pc - 4;
+      f.kind = FaultKind::UnhandledException;
+      f.detail =
+          fmt::format("{} (exception {}) is not modelled at EL1", exception_name(intno), intno);
+    }
+    describe(f);
+    stop_with(std::move(f));
+  }
+
+  static void intr_hook(uc_engine* uc, uint32_t intno, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    uint64_t pc = 0;
+    uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
+    if (intno == kExcpSmc || intno == kExcpHvc) {
+      self->on_call(intno == kExcpSmc ? ConduitKind::Smc : ConduitKind::Hvc, pc - 4);
+    } else {
+      self->on_exception(intno, pc);
+    }
+  }
+
+  static bool invalid_hook(uc_engine*, uc_mem_type type, uint64_t address, int size, int64_t,
+                           void* user) {
+    static_cast<Impl*>(user)->mem_fault = MemFault{type, address, size};
+    return false;
+  }
+
+  static void wfi_hook(uc_engine*, uint64_t address, uint32_t, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->word_at(address) != kWfiWord) return;  // the code was overwritten since load
+    Fault f = fault_at(FaultKind::WaitForInterrupt, address);
+    f.detail = "no interrupt can arrive: the emulated CPU would sleep forever";
+    self->describe(f);
+    self->stop_with(std::move(f));
+  }
+
+  static void trace_pc_hook(uc_engine*, uint64_t address, uint32_t, void* user) {
+    static_cast<Impl*>(user)->last_pc = address;
+  }
+
+  static void observe_code_hook(uc_engine*, uint64_t address, uint32_t size, void* user) {
+    static_cast<Impl*>(user)->observer->on_instruction(address, size);
+  }
+
+  static void observe_mem_hook(uc_engine*, uc_mem_type type, uint64_t address, int size,
+                               int64_t value, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    bool write = type == UC_MEM_WRITE;
+    uint64_t v = static_cast<uint64_t>(value);
+    if (!write) {
+      v = 0;
+      if (const uint8_t* p = self->mem.host(PhysAddr{address}, size)) {
+        std::memcpy(&v, p, std::min<size_t>(size, 8));
+      }
+    }
+    self->observer->on_memory(write, address, static_cast<uint32_t>(size), v);
+  }
+
+  // Drops translated code so hooks added or removed since take effect. Per executable region:
+  // Unicorn 2.0.1's whole-cache UC_CTL_TB_FLUSH costs 10 ms to over a second.
+  void flush_translations() {
+    for (const RegionMemory::Region& r : mem.regions()) {
+      if (r.spec.el1_mapped && (r.spec.perms & kExec)) {
+        check(uc_ctl_remove_cache(uc, r.spec.base, r.spec.end()), "uc_ctl_remove_cache");
+      }
+    }
+  }
+
+  void hook_wfi_words(uint64_t address, std::span<const uint8_t> bytes) {
+    for (size_t off = 0; off + 4 <= bytes.size(); off += 4) {
+      uint32_t w;
+      std::memcpy(&w, bytes.data() + off, 4);
+      uint64_t at = address + off;
+      if (w != kWfiWord || wfi_hooked.count(at)) continue;
+      uc_hook h;
+      check(uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&wfi_hook), this, at, at),
+            "uc_hook_add(wfi)");
+      wfi_hooked.insert(at);
+    }
+  }
+
+  // Unicorn 2.0.1 reports the translation block's start for a memory fault. Re-run from the
+  // snapshot with a code hook on every instruction, answering traps from the recording so models
+  // see nothing twice, and take the instruction that faults the same way.
+  void pin_fault_pc(uint64_t entry, uint64_t budget, Fault& f) {
+    MemFault original = *mem_fault;
+    check(uc_context_restore(uc, snapshot), "uc_context_restore");
+    flush_translations();
+    uc_hook h;
+    check(uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&trace_pc_hook), this, 1, 0),
+          "uc_hook_add(replay)");
+    replaying = true;
+    replay_pos = 0;
+    mem_fault.reset();
+    fault.reset();
+    last_pc = entry;
+    uc_emu_start(uc, entry, layout::kExitAddress, 0, budget);
+    replaying = false;
+    uc_hook_del(uc, h);
+    flush_translations();
+    bool same = mem_fault && mem_fault->type == original.type &&
+                mem_fault->address == original.address && !fault;
+    fault.reset();
+    if (!same) return;
+    if (f.kind == FaultKind::FetchUnmapped || f.kind == FaultKind::FetchProtected) {
+      f.pc = original.address;
+      f.detail = fmt::format("branched there from pc {:#x}: `{}`", last_pc, describe_at(last_pc));
+    } else {
+      f.pc = last_pc;
+    }
+    f.pc_exact = true;
+  }
+
+  std::string describe_at(uint64_t address) {
+    Fault probe = fault_at(FaultKind::UnhandledException, address);
+    describe(probe);
+    return probe.disasm.empty() ? "<unreadable>" : probe.disasm;
+  }
+};
+
+Engine::Engine(std::span<const RegionSpec> regions, EngineOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &s.uc), "uc_open");
+  for (const RegionSpec& spec : regions) {
+    RegionMemory::Region& region = s.mem.add(spec);
+    if (!spec.el1_mapped) continue;
+    uint32_t prot = (spec.perms & kRead ? UC_PROT_READ : 0) |
+                    (spec.perms & kWrite ? UC_PROT_WRITE : 0) |
+                    (spec.perms & kExec ? UC_PROT_EXEC : 0);
+    check(uc_mem_map_ptr(s.uc, spec.base, spec.size, prot, region.bytes.get()), "uc_mem_map_ptr");
+  }
+  Impl* self = impl_.get();
+  s.mem.on_code_write = [self](uint64_t begin, uint64_t end) {
+    uc_ctl_remove_cache(self->uc, begin, end);
+  };
+  s.el2 = options.el2_present;
+  s.write_scr();
+  uc_hook h;
+  check(uc_hook_add(s.uc, &h, UC_HOOK_INTR, reinterpret_cast<void*>(&Impl::intr_hook), self, 1, 0),
+        "uc_hook_add(intr)");
+  check(uc_hook_add(s.uc, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Impl::invalid_hook),
+                    self, 1, 0),
+        "uc_hook_add(mem_invalid)");
+  check(uc_context_alloc(s.uc, &s.snapshot), "uc_context_alloc");
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+RegionMemory& Engine::memory() {
+  return impl_->mem;
+}
+const RegionMemory& Engine::memory() const {
+  return impl_->mem;
+}
+
+void Engine::load(uint64_t address, std::span<const uint8_t> bytes) {
+  impl_->mem.write(PhysAddr{address}, bytes);
+  uc_ctl_remove_cache(impl_->uc, address, address + bytes.size());
+  impl_->hook_wfi_words(address, bytes);
+}
+
+void Engine::set_trap_handler(TrapHandler* handler) {
+  impl_->handler = handler;
+}
+
+void Engine::set_el2_present(bool present) {
+  impl_->el2 = present;
+  impl_->write_scr();
+}
+
+bool Engine::el2_present() const {
+  return impl_->el2;
+}
+
+void Engine::attach(ExecObserver* observer) {
+  Impl& s = *impl_;
+  for (uc_hook h : s.observer_hooks)
+    uc_hook_del(s.uc, h);
+  s.observer_hooks.clear();
+  s.observer = observer;
+  if (observer) {
+    uc_hook h;
+    check(uc_hook_add(s.uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Impl::observe_code_hook), &s,
+                      1, 0),
+          "uc_hook_add(code)");
+    s.observer_hooks.push_back(h);
+    check(uc_hook_add(s.uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                      reinterpret_cast<void*>(&Impl::observe_mem_hook), &s, 1, 0),
+          "uc_hook_add(mem)");
+    s.observer_hooks.push_back(h);
+  }
+  s.flush_translations();
+}
+
+uint64_t Engine::reg(int index) const {
+  uint64_t v = 0;
+  check(uc_reg_read(impl_->uc, uc_reg_id(index), &v), "uc_reg_read");
+  return v;
+}
+
+void Engine::set_reg(int index, uint64_t value) {
+  check(uc_reg_write(impl_->uc, uc_reg_id(index), &value), "uc_reg_write");
+}
+
+CpuRegs Engine::cpu() const {
+  CpuRegs out;
+  std::array<void*, kCpuRegCount> ptrs;
+  for (int i = 0; i < kCpuRegCount; ++i)
+    ptrs[i] = &out.r[i];
+  check(uc_reg_read_batch(impl_->uc, reg_ids().all.data(), ptrs.data(), kCpuRegCount),
+        "uc_reg_read_batch");
+  return out;
+}
+
+std::string Engine::disassemble_at(uint64_t address) const {
+  return impl_->describe_at(address);
+}
+
+RunResult Engine::run(uint64_t entry, const RunOptions& options) {
+  Impl& s = *impl_;
+  std::array<int, 10> ids;
+  std::array<uint64_t, 10> values;
+  std::array<void*, 10> ptrs;
+  int n = 0;
+  for (int i = 0; i < 8; ++i) {
+    if (!options.args[i]) continue;
+    ids[n] = uc_reg_id(i);
+    values[n] = *options.args[i];
+    ++n;
+  }
+  uint64_t sp = options.sp.value_or(0);
+  if (!options.sp) {
+    const RegionSpec* stack = s.mem.by_name("stack");
+    sp = stack ? stack->end() : 0;
+  }
+  ids[n] = UC_ARM64_REG_X30;
+  values[n++] = layout::kExitAddress;
+  ids[n] = UC_ARM64_REG_SP;
+  values[n++] = sp;
+  for (int i = 0; i < n; ++i)
+    ptrs[i] = &values[i];
+  check(uc_reg_write_batch(s.uc, ids.data(), ptrs.data(), n), "uc_reg_write_batch");
+  // Unicorn needs PC to match `begin` before the snapshot so a replay starts at the entry.
+  check(uc_reg_write(s.uc, UC_ARM64_REG_PC, &entry), "uc_reg_write(pc)");
+
+  s.begin_run(options.precise_faults);
+  if (options.precise_faults) check(uc_context_save(s.uc, s.snapshot), "uc_context_save");
+  uc_err err = uc_emu_start(s.uc, entry, layout::kExitAddress, 0, options.budget);
+
+  if (s.handler_error) {
+    std::exception_ptr e = s.handler_error;
+    s.handler_error = nullptr;
+    std::rethrow_exception(e);
+  }
+
+  RunResult result;
+  result.traps = s.traps;
+  uc_reg_read(s.uc, UC_ARM64_REG_PC, &result.pc);
+  if (s.fault) {
+    result.reason = StopReason::Fault;
+    result.fault = std::move(s.fault);
+  } else if (err != UC_ERR_OK) {
+    Fault f;
+    f.pc = result.pc;
+    if (auto kind = s.mem_fault ? kind_of(s.mem_fault->type) : kind_of(err)) {
+      f.kind = *kind;
+      f.pc_exact = false;
+      if (s.mem_fault) {
+        f.address = s.mem_fault->address;
+        f.size = static_cast<uint32_t>(s.mem_fault->size);
+      }
+      if (options.precise_faults && s.mem_fault) s.pin_fault_pc(entry, options.budget, f);
+    } else {
+      f.kind = FaultKind::UnhandledException;
+      f.detail = fmt::format("uc_emu_start: {}", uc_strerror(err));
+    }
+    if (f.kind != FaultKind::FetchUnmapped && f.kind != FaultKind::FetchProtected) s.describe(f);
+    result.reason = StopReason::Fault;
+    result.fault = std::move(f);
+  } else if (s.stopped_by_handler) {
+    result.reason = StopReason::Stopped;
+  } else if (result.pc == layout::kExitAddress) {
+    result.reason = StopReason::Exit;
+  } else if (s.word_at(result.pc - 4) == kWfiWord) {
+    Fault f = fault_at(FaultKind::WaitForInterrupt, result.pc - 4);
+    f.detail = "no interrupt can arrive: the emulated CPU would sleep forever";
+    s.describe(f);
+    result.reason = StopReason::Fault;
+    result.fault = std::move(f);
+  } else {
+    Fault f = fault_at(FaultKind::BudgetExhausted, result.pc);
+    f.detail = fmt::format("{} instructions ran without returning to the exit address {:#x}",
+                           options.budget, layout::kExitAddress);
+    s.describe(f);
+    result.reason = StopReason::Fault;
+    result.fault = std::move(f);
+  }
+  return result;
+}
+
+}  // namespace ffaemu::emu

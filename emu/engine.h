@@ -1,0 +1,150 @@
+// The emulator core: Unicorn running AArch64 code at EL1, every smc/hvc handed to a TrapHandler
+// with the SMCCC register block, every way a guest can go wrong reported as a typed Fault with the
+// exact PC. Unicorn stays behind this header (emulation-tech.md sections 1 and 2).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "emu/memory.h"
+#include "emu/smccc.h"
+
+namespace ffaemu::emu {
+
+// A Unicorn call failed: the operation, the uc_err code and uc_strerror's text.
+class UnicornError : public std::runtime_error {
+ public:
+  UnicornError(std::string operation, int code, const std::string& text);
+  [[nodiscard]] int code() const { return code_; }
+  [[nodiscard]] const std::string& operation() const { return operation_; }
+
+ private:
+  std::string operation_;
+  int code_;
+};
+
+enum class FaultKind : uint8_t {
+  ReadUnmapped,
+  WriteUnmapped,
+  FetchUnmapped,
+  ReadProtected,
+  WriteProtected,
+  FetchProtected,
+  UndefinedInstruction,
+  Breakpoint,
+  WaitForInterrupt,
+  BudgetExhausted,
+  UnhandledException,
+};
+
+[[nodiscard]] const char* fault_kind_name(FaultKind kind);
+
+struct Fault {
+  FaultKind kind = FaultKind::UnhandledException;
+  uint64_t pc = 0;       // the faulting instruction (or the next one, for BudgetExhausted)
+  bool pc_exact = true;  // false only when a replay could not pin the instruction down
+  uint64_t address = 0;  // data address of a memory fault
+  uint32_t size = 0;     // access size of a memory fault
+  std::optional<uint32_t> insn_word;
+  std::string disasm;  // "ldr x1, [x0]"
+  std::string detail;  // extra context ("hvc with no EL2 present: SCR_EL3.HCE is 0")
+
+  // One line: what, where, which instruction.
+  [[nodiscard]] std::string message() const;
+};
+
+enum class StopReason : uint8_t {
+  Exit,     // returned to the exit address
+  Stopped,  // a TrapHandler asked to stop
+  Fault,
+};
+
+struct RunResult {
+  StopReason reason = StopReason::Exit;
+  uint64_t pc = 0;
+  std::optional<Fault> fault;
+  uint64_t traps = 0;  // smc/hvc calls handled during the run
+
+  [[nodiscard]] bool exited() const { return reason == StopReason::Exit; }
+};
+
+// General-purpose registers by index: 0-30 are x0-x30, then SP, PC, NZCV.
+enum class Reg : uint8_t { Sp = 31, Pc = 32, Nzcv = 33 };
+inline constexpr int kCpuRegCount = 34;
+
+struct CpuRegs {
+  std::array<uint64_t, kCpuRegCount> r{};
+  [[nodiscard]] uint64_t x(int n) const { return r[n]; }
+  [[nodiscard]] uint64_t sp() const { return r[31]; }
+  [[nodiscard]] uint64_t pc() const { return r[32]; }
+  [[nodiscard]] uint64_t nzcv() const { return r[33]; }
+};
+
+// Called for each instruction and data access when attached (tracing). With no observer attached
+// no code or memory hook is installed, so tracing costs nothing when off.
+class ExecObserver {
+ public:
+  virtual ~ExecObserver() = default;
+  virtual void on_instruction(uint64_t pc, uint32_t size) = 0;
+  virtual void on_memory(bool write, uint64_t address, uint32_t size, uint64_t value) = 0;
+};
+
+struct EngineOptions {
+  // EL2 implemented (SCR_EL3.HCE=1): hvc traps as a call. Without it hvc is UNDEFINED at EL1.
+  bool el2_present = true;
+};
+
+struct RunOptions {
+  uint64_t budget = 10'000'000;  // instructions; Unicorn's count, never its per-call timeout
+  bool precise_faults = true;    // snapshot at entry so a memory fault can be replayed exactly
+  std::optional<uint64_t> sp;    // default: top of the "stack" region
+  std::array<std::optional<uint64_t>, 8> args{};  // x0-x7 at entry, when set
+};
+
+class Engine {
+ public:
+  // Maps `regions` (those with el1_mapped) into Unicorn in place; all of them are in memory().
+  explicit Engine(std::span<const RegionSpec> regions, EngineOptions options = {});
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  [[nodiscard]] RegionMemory& memory();
+  [[nodiscard]] const RegionMemory& memory() const;
+
+  // Copies an image to its link address (must lie in one region) and drops stale translations.
+  void load(uint64_t address, std::span<const uint8_t> bytes);
+
+  void set_trap_handler(TrapHandler* handler);
+  void set_el2_present(bool present);
+  [[nodiscard]] bool el2_present() const;
+  void attach(ExecObserver* observer);  // nullptr detaches
+
+  [[nodiscard]] uint64_t reg(int index) const;
+  [[nodiscard]] uint64_t reg(Reg r) const { return reg(static_cast<int>(r)); }
+  void set_reg(int index, uint64_t value);
+  void set_reg(Reg r, uint64_t value) { set_reg(static_cast<int>(r), value); }
+  [[nodiscard]] CpuRegs cpu() const;
+
+  // Runs from `entry` with x30 = the exit address until the guest returns there, a handler stops
+  // it, or it faults. Guest faults are results, not exceptions; a TrapHandler's exception is
+  // rethrown here after the engine has stopped cleanly.
+  RunResult run(uint64_t entry, const RunOptions& options = {});
+
+  // Disassembly of one instruction in guest memory ("<unreadable>" when not mapped).
+  [[nodiscard]] std::string disassemble_at(uint64_t address) const;
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ffaemu::emu
