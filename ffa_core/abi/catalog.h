@@ -23,7 +23,17 @@ struct CallInfo {
   // Names of the argument registers x1..x7 as the call uses them (empty: unused).
   std::array<std::string_view, 7> args;
   std::string_view summary;
+  // FF-A error codes the call can return (bit n set: error -n), per DEN0077 and the Hafnium,
+  // TF-A and pKVM sources; see ffa-smccc.md section 5.
+  uint16_t errors = 0;
+
+  [[nodiscard]] bool can_return(FfaError e) const { return (errors >> -static_cast<int>(e)) & 1; }
 };
+
+// Bit for `e` in CallInfo::errors.
+constexpr uint16_t err_bit(FfaError e) {
+  return uint16_t(1u << -static_cast<int>(e));
+}
 
 [[nodiscard]] std::span<const CallInfo> all_calls();
 [[nodiscard]] const CallInfo* find_call(uint32_t id);

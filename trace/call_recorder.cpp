@@ -1,0 +1,104 @@
+#include "trace/call_recorder.h"
+
+#include <algorithm>
+
+namespace ffaemu::trace {
+
+void CallRecorder::clear() {
+  records_.clear();
+  open_.clear();
+  stack_.clear();
+}
+
+size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
+  CallRecord r;
+  r.seq = records_.size();
+  r.from = from;
+  r.conduit = trap.conduit;
+  r.pc = trap.pc;
+  r.in = trap.regs;
+  r.depth = static_cast<int>(open_.size());
+  r.path.push_back({from, ""});
+  records_.push_back(std::move(r));
+  if (stack_.empty() || stack_.back() != from) stack_.push_back(from);
+  open_.push_back({records_.size() - 1, stack_.size() - 1});
+  return records_.size() - 1;
+}
+
+// Every open call sees the step: an EL1 call's path includes what EL2's own calls did.
+void CallRecorder::append(ffa::Level level, std::string_view handler) {
+  for (const Open& o : open_)
+    records_[o.record].path.push_back({level, std::string(handler)});
+}
+
+void CallRecorder::on_hop(ffa::Level level, std::string_view handler) {
+  if (open_.empty()) return;
+  size_t base = open_.back().stack_base;
+  auto it = std::find(stack_.begin() + static_cast<std::ptrdiff_t>(base), stack_.end(), level);
+  if (it == stack_.end()) {
+    stack_.push_back(level);
+    append(level, handler);
+    return;
+  }
+  // Back at a level already on the way: unwind to it, then name what acted there.
+  while (stack_.back() != level) {
+    stack_.pop_back();
+    append(stack_.back(), "");
+  }
+  if (handler.empty()) return;
+  for (const Open& o : open_) {
+    PathStep& last = records_[o.record].path.back();
+    if (last.level != level) continue;
+    if (last.handler.empty()) {
+      last.handler = handler;
+    } else if (last.handler != handler) {
+      last.handler.append("+").append(handler);
+    }
+  }
+}
+
+void CallRecorder::on_note(ffa::Level, std::string_view message) {
+  for (const Open& o : open_)
+    records_[o.record].notes.emplace_back(message);
+}
+
+void CallRecorder::end(size_t index, const emu::SmcccRegs& out) {
+  size_t base = open_.back().stack_base;
+  while (stack_.size() > base + 1) {
+    stack_.pop_back();
+    append(stack_.back(), "");
+  }
+  records_[index].out = out;
+  open_.pop_back();
+  if (open_.empty()) stack_.clear();
+  if (on_record) on_record(records_[index]);
+}
+
+emu::TrapReply CallRecorder::Tap::on_trap(const emu::Trap& trap) {
+  // A call passed through unchanged from a lower EL (pKVM not installed) is not a new call.
+  uint8_t el = from_ == ffa::Level::El1 ? 1 : 2;
+  if (trap.el != el) return inner_.on_trap(trap);
+  size_t index = recorder_.begin(from_, trap);
+  emu::TrapReply reply;
+  try {
+    reply = inner_.on_trap(trap);
+  } catch (...) {
+    recorder_.open_.clear();
+    recorder_.stack_.clear();
+    throw;
+  }
+  recorder_.end(index, reply.regs);
+  return reply;
+}
+
+std::string path_text(const std::vector<PathStep>& path) {
+  std::string out;
+  for (const PathStep& step : path) {
+    if (!out.empty()) out += " -> ";
+    out += ffa::level_name(step.level);
+    if (!step.handler.empty()) out += " " + step.handler;
+  }
+  return out;
+}
+
+}  // namespace ffaemu::trace
