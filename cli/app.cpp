@@ -1,0 +1,112 @@
+#include "cli/app.h"
+
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <ostream>
+
+#include "cli/commands.h"
+
+namespace ffaemu::cli {
+namespace {
+
+// Adds --conduit, --pkvm, ... to `cmd`; the values are checked by SystemOptions::set so errors
+// name the valid set and the nearest match.
+void add_system_options(CLI::App* cmd, std::map<std::string, std::string>& raw) {
+  for (const OptionSpec& spec : option_specs()) {
+    std::string name(spec.name);
+    std::string help = fmt::format("{} (default {})", spec.help, spec.default_value);
+    cmd->add_option("--" + name, raw[name], help)->type_name("VALUE");
+  }
+}
+
+// Applies the options the user gave; false (with the message on err) on a bad value.
+bool apply(const std::map<std::string, std::string>& raw, SystemOptions& system,
+           std::ostream& err) {
+  for (const auto& [name, value] : raw) {
+    if (value.empty()) continue;
+    if (auto problem = system.set(name, value)) {
+      err << "ffaemu: " << *problem << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                bool color) {
+  CLI::App app{"ffaemu: an AArch64 SMC/HVC emulator for the Arm FF-A firmware interfaces"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ffaemu 0.1.0");
+  Io io{out, err, color};
+
+  RunArgs run;
+  std::map<std::string, std::string> run_raw;
+  std::string scenario;
+  CLI::App* run_cmd = app.add_subcommand("run", "Boot a system and print the outcome");
+  run_cmd->add_option("scenario", scenario, "Scenario file (YAML)");
+  run_cmd->add_flag("--json", run.json, "Print JSON (docs/json.md)");
+  add_system_options(run_cmd, run_raw);
+
+  CallArgs call;
+  std::map<std::string, std::string> call_raw;
+  CLI::App* call_cmd =
+      app.add_subcommand("call", "Issue raw calls from EL1 against the firmware stack");
+  call_cmd->add_option("calls", call.calls, "NAME[:ARG,ARG,...] (args to x1, x2, ...)")->required();
+  call_cmd->add_flag("--json", call.json, "Print JSON (docs/json.md)");
+  add_system_options(call_cmd, call_raw);
+
+  ExplainArgs explain;
+  CLI::App* explain_cmd = app.add_subcommand("explain", "Decode a function ID or call name");
+  explain_cmd->add_option("function", explain.function, "ID (0x84000063) or name (FFA_VERSION)")
+      ->required();
+  explain_cmd->add_flag("--json", explain.json, "Print JSON");
+
+  AsmArgs as;
+  std::string base = "0";
+  CLI::App* asm_cmd = app.add_subcommand("asm", "Assemble a guest to raw .text bytes");
+  asm_cmd->add_option("file", as.input, "Assembly source (.S)")->required();
+  asm_cmd->add_option("-o,--output", as.output, "Output file for the raw bytes")->required();
+  asm_cmd->add_option("--base", base, "Link address (default 0)");
+  asm_cmd->add_flag("--listing", as.listing, "Print address, bytes and disassembly");
+
+  std::vector<const char*> argv{"ffaemu"};
+  for (const std::string& a : args)
+    argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();  // CLI11 delegates to the subcommand that asked
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    out << "ffaemu 0.1.0\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    err << "ffaemu: " << e.what() << "\n";
+    return kExitUsage;
+  }
+
+  if (run_cmd->parsed()) {
+    if (!scenario.empty()) run.scenario = scenario;
+    if (!apply(run_raw, run.system, err)) return kExitUsage;
+    return run_command(run, io);
+  }
+  if (call_cmd->parsed()) {
+    if (!apply(call_raw, call.system, err)) return kExitUsage;
+    return call_command(call, io);
+  }
+  if (explain_cmd->parsed()) return explain_command(explain, io);
+  try {
+    size_t used = 0;
+    as.base = std::stoull(base, &used, 0);
+    if (used != base.size()) throw std::invalid_argument(base);
+  } catch (const std::exception&) {
+    err << "ffaemu: bad --base '" << base << "': expected a number (hex with 0x)\n";
+    return kExitUsage;
+  }
+  return asm_command(as, io);
+}
+
+}  // namespace ffaemu::cli

@@ -1,0 +1,57 @@
+// ffaemu call [system options] [--json] CALL...: raw calls from EL1 through the guest conduit
+// against a booted firmware stack (pKVM installed and finalised when on); state carries over.
+#include <ostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.h"
+#include "cli/call_parser.h"
+#include "cli/commands.h"
+#include "cli/system.h"
+#include "trace/call_json.h"
+#include "trace/text_writer.h"
+
+namespace ffaemu::cli {
+
+int call_command(const CallArgs& args, Io io) {
+  std::vector<emu::SmcccRegs> calls;
+  for (const std::string& text : args.calls) {
+    auto parsed = parse_call(text);
+    if (auto* e = std::get_if<CallParseError>(&parsed)) {
+      io.err << "ffaemu: " << e->message << "\n";
+      return kExitUsage;
+    }
+    calls.push_back(std::get<emu::SmcccRegs>(parsed));
+  }
+  System system(args.system);
+  system.install_and_finalize_pkvm();
+  int status = kExitOk;
+  std::string failure;
+  for (const emu::SmcccRegs& in : calls) {
+    try {
+      system.conduit().invoke(in);
+    } catch (const emu::ConduitError& e) {
+      failure = e.what();
+      status = kExitFailed;
+      break;
+    }
+  }
+  const auto& records = system.recorder().records();
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const trace::CallRecord& r : records)
+      out.push_back(trace::call_json(r));
+    nlohmann::json system_json = nlohmann::json::object();
+    for (const auto& [name, value] : args.system.values())
+      system_json[name] = value;
+    io.out << nlohmann::json{{"system", system_json}, {"calls", out}}.dump(2) << "\n";
+  } else {
+    for (const trace::CallRecord& r : records)
+      io.out << trace::format_call(r, {io.color}) << "\n";
+  }
+  if (!failure.empty()) io.err << "ffaemu: " << failure << "\n";
+  return status;
+}
+
+}  // namespace ffaemu::cli
