@@ -18,17 +18,37 @@ size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
   r.pc = trap.pc;
   r.in = trap.regs;
   r.depth = static_cast<int>(open_.size());
-  r.path.push_back({from, ""});
+  r.path.push_back({from, "", true});
+  if (stack_.empty() || stack_.back() != from) {
+    stack_.push_back(from);
+    append(from, "", true);
+  }
   records_.push_back(std::move(r));
-  if (stack_.empty() || stack_.back() != from) stack_.push_back(from);
   open_.push_back({records_.size() - 1, stack_.size() - 1});
   return records_.size() - 1;
 }
 
 // Every open call sees the step: an EL1 call's path includes what EL2's own calls did.
-void CallRecorder::append(ffa::Level level, std::string_view handler) {
-  for (const Open& o : open_)
-    records_[o.record].path.push_back({level, std::string(handler)});
+void CallRecorder::append(ffa::Level level, std::string_view handler, bool entry) {
+  for (const Open& o : open_) {
+    records_[o.record].path.push_back({level, std::string(handler), entry});
+  }
+}
+
+// Names the step where `level` was last entered: a model may say what acted only after its own
+// nested calls returned (pKVM's do_ffa_version reports once its post-init calls are done).
+void CallRecorder::name(ffa::Level level, std::string_view handler) {
+  for (const Open& o : open_) {
+    auto& path = records_[o.record].path;
+    auto it = std::find_if(path.rbegin(), path.rend(),
+                           [level](const PathStep& s) { return s.level == level && s.entry; });
+    if (it == path.rend()) continue;
+    if (it->handler.empty()) {
+      it->handler = handler;
+    } else if (it->handler != handler) {
+      it->handler.append("+").append(handler);
+    }
+  }
 }
 
 void CallRecorder::on_hop(ffa::Level level, std::string_view handler) {
@@ -37,24 +57,15 @@ void CallRecorder::on_hop(ffa::Level level, std::string_view handler) {
   auto it = std::find(stack_.begin() + static_cast<std::ptrdiff_t>(base), stack_.end(), level);
   if (it == stack_.end()) {
     stack_.push_back(level);
-    append(level, handler);
+    append(level, handler, true);
     return;
   }
   // Back at a level already on the way: unwind to it, then name what acted there.
   while (stack_.back() != level) {
     stack_.pop_back();
-    append(stack_.back(), "");
+    append(stack_.back(), "", false);
   }
-  if (handler.empty()) return;
-  for (const Open& o : open_) {
-    PathStep& last = records_[o.record].path.back();
-    if (last.level != level) continue;
-    if (last.handler.empty()) {
-      last.handler = handler;
-    } else if (last.handler != handler) {
-      last.handler.append("+").append(handler);
-    }
-  }
+  if (!handler.empty()) name(level, handler);
 }
 
 void CallRecorder::on_note(ffa::Level, std::string_view message) {
@@ -66,7 +77,7 @@ void CallRecorder::end(size_t index, const emu::SmcccRegs& out) {
   size_t base = open_.back().stack_base;
   while (stack_.size() > base + 1) {
     stack_.pop_back();
-    append(stack_.back(), "");
+    append(stack_.back(), "", false);
   }
   records_[index].out = out;
   open_.pop_back();

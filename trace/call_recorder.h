@@ -15,7 +15,8 @@ namespace ffaemu::trace {
 
 struct PathStep {
   ffa::Level level;
-  std::string handler;  // empty on the way back
+  std::string handler;  // what acted at this level; empty on the way back
+  bool entry = true;    // false for the steps of a return
 };
 
 struct CallRecord {
@@ -58,7 +59,8 @@ class CallRecorder final : public ffa::HopObserver {
  private:
   size_t begin(ffa::Level from, const emu::Trap& trap);
   void end(size_t index, const emu::SmcccRegs& out);
-  void append(ffa::Level level, std::string_view handler);
+  void append(ffa::Level level, std::string_view handler, bool entry);
+  void name(ffa::Level level, std::string_view handler);
 
   struct Open {
     size_t record;

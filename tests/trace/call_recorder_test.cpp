@@ -40,6 +40,21 @@ class FakeEl2 : public emu::TrapHandler {
   int forwards = 1;
 };
 
+// Names its handler only after its own nested call, as pKVM's do_ffa_version does.
+class LateNamingEl2 : public emu::TrapHandler {
+ public:
+  LateNamingEl2(CallRecorder& r, emu::TrapHandler& el3) : recorder(r), el3(el3) {}
+  emu::TrapReply on_trap(const emu::Trap& trap) override {
+    emu::Trap own = trap;
+    own.el = 2;
+    emu::TrapReply reply = el3.on_trap(own);
+    recorder.on_hop(Level::El2, "pkvm:do_ffa_version");
+    return reply;
+  }
+  CallRecorder& recorder;
+  emu::TrapHandler& el3;
+};
+
 emu::Trap host_call(uint64_t x0) {
   emu::Trap t;
   t.pc = 0x40000010;
@@ -90,6 +105,16 @@ TEST_F(CallRecorderTest, TwoForwards_HostPathVisitsEl3Twice) {
   EXPECT_EQ(path_text(rs[0].path),
             "EL1 -> EL2 pkvm:do_ffa_version -> EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL2 -> "
             "EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL2 -> EL1");
+}
+
+TEST_F(CallRecorderTest, HandlerNamedAfterNestedCall_NamesTheStepWhereEl2WasEntered) {
+  LateNamingEl2 late{recorder, el2_tap};
+  CallRecorder::Tap tap{recorder, Level::El1, late};
+  tap.on_trap(host_call(0x84000063));
+  ASSERT_EQ(recorder.records().size(), 2u);
+  EXPECT_EQ(
+      path_text(recorder.records()[0].path),
+      "EL1 -> EL2 pkvm:do_ffa_version -> EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL2 -> EL1");
 }
 
 TEST_F(CallRecorderTest, PassThroughAtEl1_IsNotRecordedAsAnEl2Call) {
