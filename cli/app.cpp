@@ -58,6 +58,16 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
   call_cmd->add_flag("--json", call.json, "Print JSON (docs/json.md)");
   add_system_options(call_cmd, call_raw);
 
+  MatrixArgs matrix;
+  std::string matrix_file, shard, junit;
+  CLI::App* matrix_cmd =
+      app.add_subcommand("matrix", "Run every combination of a matrix file and check outcomes");
+  matrix_cmd->add_option("file", matrix_file, "Matrix file (default: scenarios/matrix.yaml)");
+  matrix_cmd->add_option("--jobs", matrix.jobs, "Parallel boots (default 1)");
+  matrix_cmd->add_option("--shard", shard, "Run only shard I of N (I/N, 1-based)");
+  matrix_cmd->add_option("--junit", junit, "Write a JUnit XML report");
+  matrix_cmd->add_flag("--json", matrix.json, "Print JSON Lines, one object per combination");
+
   ExplainArgs explain;
   CLI::App* explain_cmd = app.add_subcommand("explain", "Decode a function ID or call name");
   explain_cmd->add_option("function", explain.function, "ID (0x84000063) or name (FFA_VERSION)")
@@ -91,6 +101,9 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
   if (run_cmd->parsed()) {
     if (!scenario.empty()) run.scenario = scenario;
     if (!apply(run_raw, run.system, err)) return kExitUsage;
+    for (const auto& [name, value] : run_raw) {
+      if (!value.empty()) run.system_given.insert(name);
+    }
     return run_command(run, io);
   }
   if (call_cmd->parsed()) {
@@ -98,6 +111,12 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
     return call_command(call, io);
   }
   if (explain_cmd->parsed()) return explain_command(explain, io);
+  if (matrix_cmd->parsed()) {
+    if (!matrix_file.empty()) matrix.file = matrix_file;
+    if (!shard.empty()) matrix.shard = shard;
+    if (!junit.empty()) matrix.junit = junit;
+    return matrix_command(matrix, io);
+  }
   try {
     size_t used = 0;
     as.base = std::stoull(base, &used, 0);

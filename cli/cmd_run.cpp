@@ -1,25 +1,84 @@
-// ffaemu run: until the Linux boot model lands, the default run boots the firmware stack (pKVM
-// installed and finalised when `pkvm on`) and runs the bundled hello_ffa guest, which issues
-// SMCCC_VERSION and FFA_VERSION through smc; every trap is printed decoded.
+// ffaemu run [SCENARIO.yaml] [system options] [--json]: with a scenario or any system option, boot
+// that one system and print its timeline and outcome; with neither, the default scenario: every
+// FF-A core variant booted under pKVM side by side, then the timeline of the default system.
 #include <ostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/boot.h"
 #include "cli/commands.h"
-#include "cli/system.h"
+#include "cli/scenario.h"
+#include "ffa_core/linux/errno.h"
 #include "trace/call_json.h"
-#include "trace/text_writer.h"
+#include "trace/call_text.h"
 
 namespace ffaemu::cli {
 namespace {
 
-nlohmann::json system_json(const SystemOptions& options) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [name, value] : options.values())
-    out[name] = value;
-  return out;
+std::string errno_text(std::optional<int> e) {
+  if (!e) return "-";
+  return fmt::format("{} ({})", *e, lnx::errno_name(*e));
+}
+
+std::string paint(const Io& io, const char* code, const std::string& text) {
+  return io.color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text;
+}
+
+std::string call_line(const trace::CallRecord& c) {
+  return fmt::format("#{} {} {} {} -> {}   [{}]", c.seq, ffa::level_name(c.from),
+                     emu::conduit_name(c.conduit), trace::describe_args(c.in),
+                     trace::describe_result(c.in, c.out), trace::path_text(c.path));
+}
+
+// Boot events that tell the story; probe bookkeeping stays in the JSON and trace formats.
+std::optional<std::string> event_line(const lnx::BootEvent& e) {
+  using K = lnx::BootEventKind;
+  switch (e.kind) {
+    case K::SetupArch:
+      return fmt::format("setup_arch: {} = {}", e.subject, e.ret);
+    case K::InitcallStart:
+      return fmt::format("{}: {}", e.level, e.subject);
+    case K::InitcallEnd:
+      return fmt::format("{}: {} = {}", e.level, e.subject, e.ret);
+    case K::ProbeEnd:
+      return fmt::format("  probe {} ({}) = {}", e.subject, e.detail, e.ret);
+    case K::DeferredAdd:
+      return fmt::format("  deferred: {} added to the pending list", e.subject);
+    case K::DeferredRetry:
+      return fmt::format("  deferred: retrying {}", e.subject);
+    case K::PkvmState:
+      return fmt::format("  pKVM {}", e.detail);
+    case K::FfaReady:
+      return fmt::format("  FF-A core ready ({})", e.detail);
+    case K::Log:
+      return fmt::format("  [log] {}", e.detail);
+    default:
+      return std::nullopt;
+  }
+}
+
+void print_outcome(const BootRun& run, const Io& io) {
+  const lnx::BootResult& r = run.result;
+  io.out << "outcome\n";
+  io.out << fmt::format("  FF-A ready   {}\n",
+                        r.ffa_ready ? paint(io, "32", fmt::format("yes, at {}", *r.ready_at))
+                                    : paint(io, "31", "no"));
+  io.out << fmt::format("  probe error  {}\n", errno_text(r.probe_error));
+  io.out << fmt::format("  partitions   {}\n", r.partitions);
+  io.out << fmt::format("  tpm          {}\n", lnx::tpm_state_name(r.tpm));
+  io.out << fmt::format("  ima          {}\n", lnx::ima_state_name(r.ima));
+}
+
+void print_timeline(const BootRun& run, const Io& io) {
+  io.out << "timeline\n";
+  for (const TimelineItem& item : run.timeline) {
+    if (item.kind == TimelineItem::Kind::Call) {
+      io.out << "    " << paint(io, "36", call_line(run.calls[item.index])) << "\n";
+    } else if (auto line = event_line(run.events[item.index])) {
+      io.out << "  " << *line << "\n";
+    }
+  }
 }
 
 std::string summary(const SystemOptions& options) {
@@ -30,40 +89,130 @@ std::string summary(const SystemOptions& options) {
   return s;
 }
 
-}  // namespace
-
-int run_command(const RunArgs& args, Io io) {
-  if (args.scenario) {
-    io.err << fmt::format("ffaemu: {}: scenario files are not supported yet\n", *args.scenario);
-    return kExitUsage;
+int check_expectations(const Scenario& s, const BootRun& run, const Io& io) {
+  if (s.expect.empty()) return kExitOk;
+  std::string diff = outcome_mismatch(s.expect, outcome_json(run.result));
+  if (diff.empty()) {
+    io.out << fmt::format("{}: outcome as expected\n", s.file);
+    return kExitOk;
   }
-  System system(args.system);
-  system.install_and_finalize_pkvm();
-  guest::Image guest = guest::assemble_builtin("hello_ffa", kGuestBase);
-  emu::RunResult result = system.run_guest(guest, guest.symbol("_start"));
+  io.err << fmt::format("{}: outcome differs: {}\n", s.file, diff);
+  return kExitFailed;
+}
 
+// A scenario's raw calls, each checked against its expectation, on a booted firmware stack.
+int run_calls(const SystemOptions& options, const Scenario& s, const RunArgs& args, Io io) {
+  SystemWiring wiring;
+  wiring.partitions = s.partitions;
+  System system(options, wiring);
+  system.install_and_finalize_pkvm();
+  int status = kExitOk;
+  nlohmann::json results = nlohmann::json::array();
+  for (const ScenarioCall& c : s.calls) {
+    emu::SmcccRegs out = system.conduit().invoke(c.regs);
+    std::string diff = mismatch(c.expect, c.regs, out);
+    if (!diff.empty()) status = kExitFailed;
+    if (args.json) {
+      results.push_back({{"call", c.text},
+                         {"line", c.pos.line},
+                         {"pass", diff.empty()},
+                         {"out", trace::regs_json(out)},
+                         {"difference", diff}});
+      continue;
+    }
+    io.out << fmt::format("{}:{}: {} -> {}{}\n", s.file, c.pos.line, c.text,
+                          trace::describe_result(c.regs, out),
+                          diff.empty() ? "" : paint(io, "31", "  MISMATCH: " + diff));
+  }
   if (args.json) {
     nlohmann::json calls = nlohmann::json::array();
     for (const trace::CallRecord& r : system.recorder().records()) {
       calls.push_back(trace::call_json(r));
     }
-    nlohmann::json doc = {{"system", system_json(args.system)}, {"calls", calls}};
-    doc["guest"] = {{"exited", result.exited()},
-                    {"fault", result.fault ? nlohmann::json(result.fault->message()) : nullptr}};
-    io.out << doc.dump(2) << "\n";
-  } else {
-    io.out << fmt::format("ffaemu run: guest hello_ffa at {:#x} ({})\n\n", guest.base,
-                          summary(args.system));
-    for (const trace::CallRecord& r : system.recorder().records()) {
-      io.out << trace::format_call(r, {io.color}) << "\n";
-    }
-    if (result.exited()) {
-      io.out << fmt::format("guest returned after {} calls\n", result.traps);
-    } else {
-      io.out << fmt::format("guest failed: {}\n", result.fault ? result.fault->message() : "");
-    }
+    io.out << nlohmann::json{{"system", system_json(options)},
+                             {"calls", calls},
+                             {"checks", results}}
+                  .dump(2)
+           << "\n";
   }
-  return result.exited() ? kExitOk : kExitFailed;
+  return status;
+}
+
+int run_one(const SystemOptions& options, const Scenario* scenario, const RunArgs& args, Io io) {
+  if (scenario && !scenario->calls.empty()) return run_calls(options, *scenario, args, io);
+  SystemWiring wiring;
+  if (scenario) wiring.partitions = scenario->partitions;
+  BootRun run = boot(options, wiring);
+  if (args.json) {
+    io.out << run_json(run).dump(2) << "\n";
+  } else {
+    io.out << fmt::format("ffaemu run: {}\n\n", summary(options));
+    print_timeline(run, io);
+    io.out << "\n";
+    print_outcome(run, io);
+  }
+  return scenario ? check_expectations(*scenario, run, io) : kExitOk;
+}
+
+constexpr std::string_view kVariants[] = {"module-init", "rootfs-initcall", "rfc-root-device",
+                                          "platform-driver-probe", "platform-driver"};
+
+int run_default(const RunArgs& args, Io io) {
+  std::vector<BootRun> runs;
+  for (std::string_view variant : kVariants) {
+    SystemOptions o = args.system;
+    (void)o.set("driver", variant);
+    runs.push_back(boot(o));
+  }
+  if (args.json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const BootRun& r : runs)
+      all.push_back(run_json(r));
+    io.out << nlohmann::json{{"scenario", "default"}, {"runs", all}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  io.out << fmt::format(
+      "ffaemu: the FF-A core driver under protected KVM, five variants side by side\n"
+      "({})\n\n",
+      summary(args.system));
+  io.out << fmt::format("  {:<22} {:<5} {:<21} {:<14} {:<10} {:<8} {}\n", "driver", "ffa",
+                        "ready at", "probe error", "partitions", "tpm", "ima");
+  for (const BootRun& r : runs) {
+    const lnx::BootResult& b = r.result;
+    io.out << fmt::format("  {:<22} {:<5} {:<21} {:<14} {:<10} {:<8} {}\n", r.options.get("driver"),
+                          b.ffa_ready ? "yes" : "no", b.ready_at.value_or("-"),
+                          errno_text(b.probe_error), b.partitions, lnx::tpm_state_name(b.tpm),
+                          lnx::ima_state_name(b.ima));
+  }
+  io.out << fmt::format("\nThe default system (driver {}), call by call:\n\n",
+                        args.system.get("driver"));
+  const BootRun& chosen = runs.back();
+  print_timeline(chosen, io);
+  io.out << "\n";
+  print_outcome(chosen, io);
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args, Io io) {
+  if (args.scenario) {
+    Scenario s;
+    try {
+      s = load_scenario(*args.scenario);
+    } catch (const InputError& e) {
+      io.err << "ffaemu: " << e.what() << "\n";
+      return kExitUsage;
+    }
+    // Options given on the command line win over the file's.
+    SystemOptions options = s.system;
+    for (const auto& [name, value] : args.system.values()) {
+      if (args.system_given.count(name)) (void)options.set(name, value);
+    }
+    return run_one(options, &s, args, io);
+  }
+  if (!args.system_given.empty()) return run_one(args.system, nullptr, args, io);
+  return run_default(args, io);
 }
 
 }  // namespace ffaemu::cli

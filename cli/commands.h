@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct Io {
 struct RunArgs {
   std::optional<std::string> scenario;
   SystemOptions system;
+  std::set<std::string> system_given;  // options named on the command line
   bool json = false;
 };
 int run_command(const RunArgs& args, Io io);
@@ -30,6 +32,19 @@ struct CallArgs {
   bool json = false;
 };
 int call_command(const CallArgs& args, Io io);
+
+struct MatrixArgs {
+  std::optional<std::string> file;  // default: scenarios/matrix.yaml, built in
+  int jobs = 1;
+  std::optional<std::string> shard;  // "I/N", 1-based
+  std::optional<std::string> junit;
+  bool json = false;
+};
+int matrix_command(const MatrixArgs& args, Io io);
+
+// scenarios/matrix.yaml as it was at build time, and the name errors in it are reported under.
+inline constexpr const char* kDefaultMatrixName = "scenarios/matrix.yaml";
+[[nodiscard]] std::string_view default_matrix_text();
 
 struct ExplainArgs {
   std::string function;

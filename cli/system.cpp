@@ -3,12 +3,21 @@
 #include "emu/layout.h"
 
 namespace ffaemu::cli {
+namespace {
+
+fw::FirmwareConfig firmware_config(const SystemOptions& options, const SystemWiring& wiring) {
+  fw::FirmwareConfig config = options.firmware();
+  if (wiring.partitions) config.partitions = *wiring.partitions;
+  return config;
+}
+
+}  // namespace
 
 System::System(const SystemOptions& options, SystemWiring wiring)
     : options_(options),
       regions_(emu::layout::default_regions()),
       engine_(regions_, emu::EngineOptions{.el2_present = options.pkvm()}),
-      firmware_(options.firmware(), engine_.memory()),
+      firmware_(firmware_config(options, wiring), engine_.memory()),
       el2_tap_(recorder_, ffa::Level::El2, firmware_),
       trampoline_(guest::assemble_builtin("smccc_trampoline", emu::layout::kCodeBase)) {
   emu::TrapHandler* el2_to_el3 = &firmware_;
@@ -30,11 +39,13 @@ System::System(const SystemOptions& options, SystemWiring wiring)
   }
   engine_.set_trap_handler(host);
   engine_.load(trampoline_.base, trampoline_.bytes);
-  conduit_ = std::make_unique<emu::GuestConduit>(
-      engine_, options.conduit(),
-      emu::TrampolineEntries{trampoline_.symbol("arm_smccc_1_2_smc"),
-                             trampoline_.symbol("arm_smccc_1_2_hvc")},
-      emu::layout::kDataBase);
+  emu::TrampolineEntries entries{trampoline_.symbol("arm_smccc_1_2_smc"),
+                                 trampoline_.symbol("arm_smccc_1_2_hvc")};
+  // Each conduit has its own argument/result blocks in the data region.
+  smc_ = std::make_unique<emu::GuestConduit>(engine_, emu::ConduitKind::Smc, entries,
+                                             emu::layout::kDataBase);
+  hvc_ = std::make_unique<emu::GuestConduit>(engine_, emu::ConduitKind::Hvc, entries,
+                                             emu::layout::kDataBase + 0x200);
 }
 
 int System::install_and_finalize_pkvm() {

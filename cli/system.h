@@ -22,6 +22,7 @@ inline constexpr uint64_t kGuestBase = emu::layout::kCodeBase + 0x4000;
 // What to attach besides the models. Benchmarks turn recording off: it keeps every call.
 struct SystemWiring {
   bool record_calls = true;
+  std::optional<std::vector<fw::PartitionConfig>> partitions;  // a scenario's, else the default
 };
 
 class System {
@@ -39,7 +40,11 @@ class System {
 
   [[nodiscard]] const SystemOptions& options() const { return options_; }
   [[nodiscard]] emu::Engine& engine() { return engine_; }
-  [[nodiscard]] emu::Conduit& conduit() { return *conduit_; }
+  // The conduit the kernel's PSCI description names (`conduit` option), and each one by kind.
+  [[nodiscard]] emu::Conduit& conduit() { return conduit(options_.conduit()); }
+  [[nodiscard]] emu::Conduit& conduit(emu::ConduitKind kind) {
+    return kind == emu::ConduitKind::Smc ? *smc_ : *hvc_;
+  }
   [[nodiscard]] fw::El3Firmware& firmware() { return firmware_; }
   [[nodiscard]] pkvm::Pkvm* pkvm() { return pkvm_ ? &*pkvm_ : nullptr; }
   [[nodiscard]] trace::CallRecorder& recorder() { return recorder_; }
@@ -54,7 +59,8 @@ class System {
   std::optional<pkvm::Pkvm> pkvm_;
   std::optional<trace::CallRecorder::Tap> el1_tap_;
   guest::Image trampoline_;
-  std::unique_ptr<emu::GuestConduit> conduit_;
+  std::unique_ptr<emu::GuestConduit> smc_;
+  std::unique_ptr<emu::GuestConduit> hvc_;
 };
 
 }  // namespace ffaemu::cli

@@ -1,0 +1,133 @@
+#include "cli/boot.h"
+
+#include "trace/call_json.h"
+
+namespace ffaemu::cli {
+namespace {
+
+// lnx::Hypervisor over the pKVM model: kvm_arm_init installs it, finalize_pkvm finalises it.
+class PkvmHypervisor final : public lnx::Hypervisor {
+ public:
+  explicit PkvmHypervisor(pkvm::Pkvm& pkvm) : pkvm_(pkvm) {}
+  int kvm_arm_init(uint32_t smccc_version) override {
+    return pkvm_.install(static_cast<uint16_t>(smccc_version >> 16),
+                         static_cast<uint16_t>(smccc_version & 0xffff));
+  }
+  int finalize_pkvm() override {
+    pkvm_.finalize();
+    return 0;
+  }
+  [[nodiscard]] bool is_pkvm_initialized() const override {
+    return pkvm_.state() == pkvm::PkvmState::Finalized;
+  }
+
+ private:
+  pkvm::Pkvm& pkvm_;
+};
+
+// Remembers, for every boot event, how many calls had started before it.
+class TimelineObserver final : public lnx::BootObserver {
+ public:
+  explicit TimelineObserver(const trace::CallRecorder& recorder) : recorder_(recorder) {}
+  void on_boot_event(const lnx::BootEvent&) override {
+    calls_before.push_back(recorder_.records().size());
+  }
+  std::vector<size_t> calls_before;
+
+ private:
+  const trace::CallRecorder& recorder_;
+};
+
+std::vector<TimelineItem> merge(const std::vector<size_t>& calls_before,
+                                const std::vector<trace::CallRecord>& calls) {
+  std::vector<TimelineItem> out;
+  size_t next_call = 0;
+  auto emit_calls_until = [&](size_t end) {
+    for (; next_call < end; ++next_call) {
+      if (calls[next_call].depth == 0) out.push_back({TimelineItem::Kind::Call, next_call});
+    }
+  };
+  for (size_t e = 0; e < calls_before.size(); ++e) {
+    emit_calls_until(calls_before[e]);
+    out.push_back({TimelineItem::Kind::Event, e});
+  }
+  emit_calls_until(calls.size());
+  return out;
+}
+
+}  // namespace
+
+lnx::KernelConfig kernel_config(const SystemOptions& options) {
+  lnx::KernelConfig config;
+  config.conduit = options.conduit();
+  config.pkvm = options.pkvm();
+  config.driver = *lnx::parse_variant(options.get("driver"));
+  config.link_order = *lnx::parse_link_order(options.get("link-order"));
+  config.page_size = options.page_size();
+  config.ima = *lnx::parse_ima_mode(options.get("ima"));
+  return config;
+}
+
+BootRun boot(const SystemOptions& options, const SystemWiring& wiring) {
+  System system(options, wiring);
+  std::unique_ptr<PkvmHypervisor> hypervisor;
+  if (system.pkvm()) hypervisor = std::make_unique<PkvmHypervisor>(*system.pkvm());
+  TimelineObserver timeline(system.recorder());
+  lnx::KernelDeps deps{system.conduit(emu::ConduitKind::Smc),
+                       system.conduit(emu::ConduitKind::Hvc),
+                       system.engine().memory(),
+                       hypervisor.get(),
+                       emu::layout::kHostRamBase,
+                       emu::layout::kHostRamSize};
+  lnx::Kernel kernel(kernel_config(options), deps, &timeline);
+  BootRun run;
+  run.options = options;
+  run.result = kernel.boot();
+  run.log = kernel.log();
+  run.events = kernel.events();
+  run.calls = system.recorder().records();
+  run.timeline = merge(timeline.calls_before, run.calls);
+  return run;
+}
+
+nlohmann::json outcome_json(const lnx::BootResult& r) {
+  return {
+      {"ffa_ready", r.ffa_ready},
+      {"ready_at", r.ready_at ? nlohmann::json(*r.ready_at) : nlohmann::json(nullptr)},
+      {"probe_error", r.probe_error ? nlohmann::json(*r.probe_error) : nlohmann::json(nullptr)},
+      {"partitions", r.partitions},
+      {"consumers",
+       {{"tpm", std::string(lnx::tpm_state_name(r.tpm))},
+        {"ima", std::string(lnx::ima_state_name(r.ima))}}},
+  };
+}
+
+nlohmann::json system_json(const SystemOptions& options) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : options.values())
+    out[name] = value;
+  return out;
+}
+
+nlohmann::json run_json(const BootRun& run) {
+  nlohmann::json initcalls = nlohmann::json::array();
+  for (const lnx::InitcallRecord& i : run.result.initcalls) {
+    initcalls.push_back({{"level", std::string(lnx::initcall_level_name(i.level))},
+                         {"name", i.name},
+                         {"ret", i.ret}});
+  }
+  nlohmann::json calls = nlohmann::json::array();
+  for (const trace::CallRecord& c : run.calls)
+    calls.push_back(trace::call_json(c));
+  nlohmann::json log = nlohmann::json::array();
+  for (const lnx::LogLine& l : run.log) {
+    log.push_back({{"level", std::string(lnx::log_level_name(l.level))}, {"text", l.text}});
+  }
+  return {{"system", system_json(run.options)},
+          {"outcome", outcome_json(run.result)},
+          {"initcalls", initcalls},
+          {"calls", calls},
+          {"log", log}};
+}
+
+}  // namespace ffaemu::cli

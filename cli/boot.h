@@ -1,0 +1,43 @@
+// Boots the Linux model on a System: the kernel talks to the guest conduits, pKVM is its
+// hypervisor when `pkvm on`, and every call and boot event is kept in the order it happened.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/system.h"
+#include "ffa_core/linux/kernel.h"
+
+namespace ffaemu::cli {
+
+// One entry of the boot's timeline: a boot event, or the start of a top-level call.
+struct TimelineItem {
+  enum class Kind : uint8_t { Event, Call } kind = Kind::Event;
+  size_t index = 0;  // into BootRun::events or the recorder's records
+};
+
+struct BootRun {
+  SystemOptions options;
+  lnx::BootResult result;
+  std::vector<lnx::LogLine> log;
+  std::vector<lnx::BootEvent> events;
+  std::vector<trace::CallRecord> calls;
+  std::vector<TimelineItem> timeline;
+};
+
+// The kernel's configuration from the system options.
+[[nodiscard]] lnx::KernelConfig kernel_config(const SystemOptions& options);
+
+// Builds a System, boots it and returns everything that happened.
+[[nodiscard]] BootRun boot(const SystemOptions& options, const SystemWiring& wiring = {});
+
+// architecture.md: {"ffa_ready", "ready_at", "probe_error", "partitions", "consumers"}.
+[[nodiscard]] nlohmann::json outcome_json(const lnx::BootResult& result);
+// {"system", "outcome", "initcalls", "calls", "log"}
+[[nodiscard]] nlohmann::json run_json(const BootRun& run);
+[[nodiscard]] nlohmann::json system_json(const SystemOptions& options);
+
+}  // namespace ffaemu::cli
