@@ -13,6 +13,22 @@ struct DirectReqCall {
   uint64_t flags;  // w2/x2: 0 for a partition message
 };
 
+// The target's own FF-A instance while it handles the request.
+class PartitionInstance final : public PartitionFfa {
+ public:
+  PartitionInstance(Spmc& spmc, EndpointId id) : spmc_(spmc), id_(id) {}
+  std::optional<FfaError> mem_retrieve(uint64_t handle) override {
+    return spmc_.partition_retrieve(id_, handle);
+  }
+  std::optional<FfaError> mem_relinquish(uint64_t handle) override {
+    return spmc_.partition_relinquish(id_, handle);
+  }
+
+ private:
+  Spmc& spmc_;
+  EndpointId id_;
+};
+
 DirectReqCall decode_ids(const SmcccRegs& in) {
   const bool smc64 = in.function_id().smc64();
   return {EndpointId{static_cast<uint16_t>(in.w(1) >> 16)},
@@ -74,7 +90,8 @@ Reply Spmc::deliver_direct_request(const SmcccRegs& in, Partition& target, bool 
     sink_.hop(ffa::Level::SEl1,
               fmt::format("sp:{}@{:#06x}", target.config.service, target.config.id.value()));
   }
-  target.service->on_direct_request(msg);
+  PartitionInstance instance(*this, target.config.id);
+  target.service->on_direct_request(msg, instance);
   SmcccRegs out;
   out.x[0] = req2 ? ffa::fid::kMsgSendDirectResp2
                   : (smc64 ? ffa::fid::kMsgSendDirectResp64 : ffa::fid::kMsgSendDirectResp);

@@ -32,6 +32,18 @@ constexpr SpmcCall kCalls[] = {
     {fid::kNotificationBitmapCreate, &Spmc::notification_bitmap_create, true, false, true},
     {fid::kNotificationBitmapDestroy, &Spmc::notification_bitmap_destroy, true, false, true},
     {fid::kRun, &Spmc::run, true, true, true},
+    {fid::kMemDonate, &Spmc::mem_send, true, false, true},
+    {fid::kMemDonate64, &Spmc::mem_send, true, false, true},
+    {fid::kMemLend, &Spmc::mem_send, true, true, true},
+    {fid::kMemLend64, &Spmc::mem_send, true, true, true},
+    {fid::kMemShare, &Spmc::mem_send, true, true, true},
+    {fid::kMemShare64, &Spmc::mem_send, true, true, true},
+    {fid::kMemFragTx, &Spmc::mem_frag_tx, true, true, true},
+    {fid::kMemReclaim, &Spmc::mem_reclaim, true, true, true},
+    {fid::kMemRetrieveReq, &Spmc::mem_retrieve_req, true, true, true},
+    {fid::kMemRetrieveReq64, &Spmc::mem_retrieve_req, true, true, true},
+    {fid::kMemFragRx, &Spmc::mem_frag_rx, true, true, true},
+    {fid::kMemRelinquish, &Spmc::mem_relinquish, true, true, true},
 };
 
 // "FFA_RXTX_MAP_64" -> "spmc:rxtx_map_64".

@@ -21,6 +21,10 @@ constexpr uint32_t kFeatureSri = 2;
 constexpr uint32_t kFeatureMei = 3;
 // Hafnium HF_SCHEDULE_RECEIVER_INTID: the SGI Hafnium uses as the schedule receiver interrupt.
 constexpr uint32_t kSriIntId = 8;
+// FFA_MEM_RETRIEVE_REQ properties (Hafnium FFA_FEATURES_MEM_RETRIEVE_REQ_*, TF-A
+// FFA_FEATURES_RET_REQ_NS_BIT): bit 1 NS-bit handling, bit 2 hypervisor retrieval.
+constexpr uint32_t kRetrieveNsBit = 1u << 1;
+constexpr uint32_t kRetrieveHypervisor = 1u << 2;
 
 struct FeaturesCall {
   uint32_t id;           // w1: function ID (bit 31 set) or feature ID
@@ -60,6 +64,11 @@ Reply Spmc::features(const SmcccRegs& in) {
   if (!listed || info == nullptr || info->since > config_.ffa_version) {
     return ffa_error(FfaError::NotSupported);
   }
+  if (call.id == fid::kMemRetrieveReq || call.id == fid::kMemRetrieveReq64) {
+    return retrieve_req_features(call.input_props);
+  }
+  // TF-A ffa_features_handler: FFA_MEM_RELINQUISH is only for the secure world.
+  if (!hafnium() && call.id == fid::kMemRelinquish) return ffa_error(FfaError::NotSupported);
   // TF-A reports no input properties for these calls and refuses any (w2 must be 0).
   if (!hafnium() && call.input_props != 0) return ffa_error(FfaError::NotSupported);
   uint32_t props = 0;
@@ -70,6 +79,24 @@ Reply Spmc::features(const SmcccRegs& in) {
   if (hafnium()) return ret(8, ffa::success_reply(props));
   // TF-A: SMC_RET1(FFA_SUCCESS_SMC32), or SMC_RET3 where it has properties to report.
   return props == 0 ? ret(1, ffa::success_reply()) : ret(3, ffa::success_reply(props));
+}
+
+// Hafnium ffa_features_function: a v1.1+ caller must declare NS-bit support (input bit 1); the
+// answer is NS-bit handling and hypervisor retrieval. TF-A ffa_features_retrieve_request: the
+// normal world may not ask for the NS bit and gets no properties.
+Reply Spmc::retrieve_req_features(uint32_t input_props) const {
+  if (hafnium()) {
+    if (caller_version() >= ffa::kV1_1 && (input_props & kRetrieveNsBit) == 0) {
+      note("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ): a v1.1+ caller must set input bit 1 (NS bit)");
+      return ffa_error(FfaError::NotSupported);
+    }
+    return ret(8, ffa::success_reply(kRetrieveNsBit | kRetrieveHypervisor));
+  }
+  if ((input_props & kRetrieveNsBit) != 0) {
+    note("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ): no NS-bit support for the normal world");
+    return ffa_error(FfaError::NotSupported);
+  }
+  return ret(1, ffa::success_reply());
 }
 
 }  // namespace ffaemu::fw

@@ -14,6 +14,7 @@
 #include "ffa_core/abi/observer.h"
 #include "ffa_core/firmware/config.h"
 #include "ffa_core/firmware/reply.h"
+#include "ffa_core/firmware/spmc/memory_descriptors.h"
 #include "ffa_core/firmware/spmc/services/service.h"
 
 namespace ffaemu::fw {
@@ -90,6 +91,9 @@ class Spmc {
   [[nodiscard]] uint32_t granule_pages() const { return config_.rxtx_min_bytes / 4096; }
   [[nodiscard]] uint32_t max_rxtx_pages() const;
   [[nodiscard]] const Partition* partition(EndpointId id) const;
+  // Memory transactions by handle, and the NS endpoint's hypervisor retrieve in progress.
+  [[nodiscard]] const std::map<uint64_t, MemTransaction>& mem_transactions() const { return mem_; }
+  [[nodiscard]] const std::optional<HypRetrieve>& hyp_retrieve() const { return hyp_retrieve_; }
 
   // Handlers, one per call, named after it (spmc/*.cpp).
   Reply features(const SmcccRegs& in);
@@ -105,6 +109,17 @@ class Spmc {
   Reply notification_bitmap_create(const SmcccRegs& in);
   Reply notification_bitmap_destroy(const SmcccRegs& in);
   Reply run(const SmcccRegs& in);
+  Reply mem_send(const SmcccRegs& in);  // SHARE, LEND, DONATE
+  Reply mem_frag_tx(const SmcccRegs& in);
+  Reply mem_reclaim(const SmcccRegs& in);
+  Reply mem_retrieve_req(const SmcccRegs& in);
+  Reply mem_frag_rx(const SmcccRegs& in);
+  Reply mem_relinquish(const SmcccRegs& in);
+
+  // A partition's own FFA_MEM_RETRIEVE_REQ / FFA_MEM_RELINQUISH of `handle` (what the echo
+  // service does on request); nullopt on success.
+  std::optional<FfaError> partition_retrieve(EndpointId sp, uint64_t handle);
+  std::optional<FfaError> partition_relinquish(EndpointId sp, uint64_t handle);
 
  private:
   Partition* find_partition(EndpointId id);
@@ -115,6 +130,16 @@ class Spmc {
   std::optional<FfaError> check_buffer(uint64_t addr, uint64_t bytes, const char* which) const;
   std::vector<const Partition*> match(const ffa::Uuid& uuid) const;
   Reply write_partition_descriptors(const std::vector<const Partition*>& found, bool nil_uuid);
+  std::optional<FfaError> mem_refuse(FfaError error, std::string_view why) const;
+  uint64_t allocate_handle();
+  Reply retrieve_req_features(uint32_t input_props) const;
+  Reply continue_send(uint64_t handle);
+  std::optional<FfaError> check_first_fragment(const MemTransaction& t) const;
+  std::optional<FfaError> check_first_fragment_hafnium(const MemTransaction& t) const;
+  std::optional<FfaError> check_first_fragment_tfa(const MemTransaction& t) const;
+  std::optional<FfaError> check_complete(MemTransaction& t) const;
+  std::optional<FfaError> check_ranges(const std::vector<MemRange>& ranges) const;
+  uint32_t write_rx(HypRetrieve& r, uint32_t offset);
 
   FirmwareConfig config_;
   emu::GuestMemory& memory_;
@@ -122,6 +147,9 @@ class Spmc {
   NsEndpoint ns_;
   std::vector<Partition> partitions_;
   std::map<uint16_t, NotificationBitmap> bitmaps_;
+  std::map<uint64_t, MemTransaction> mem_;
+  uint64_t next_handle_ = 0xffffffc0;  // TF-A spmc_shmem_obj_state.next_handle
+  std::optional<HypRetrieve> hyp_retrieve_;
 };
 
 }  // namespace ffaemu::fw

@@ -1,6 +1,7 @@
 // The proxy against the real EL3 firmware model: the driver's probe sequence (reference 4.7)
 // through EL2 to the SPMD/SPMC and back.
 #include "ffa_core/firmware/el3.h"
+#include "ffa_core/firmware/spmc/services/echo.h"
 #include "pkvm_test_support.h"
 
 namespace ffaemu::pkvm::test {
@@ -62,6 +63,81 @@ TEST_F(PkvmEl3Test, RxTxUnmap_UnmapsHypPairAtEl3) {
   EXPECT_EQ(smc(emu::regs(fid::kRxTxUnmap)), ffa_ok());
   EXPECT_FALSE(pkvm->hyp_buffers_mapped());
   EXPECT_EQ(pkvm->host_page_owner(kHostRam), PageOwner::Owned);
+}
+
+// Memory transfer through the real proxy into the real SPMC: a Linux-layout v1.2 descriptor
+// (48-byte header, one 32-byte EMAD for the echo partition, composite at 80, one constituent).
+class PkvmEl3MemoryTest : public PkvmEl3Test {
+ protected:
+  static constexpr uint64_t kPage = kHostRam + 0x100000;
+  static constexpr uint16_t kEcho = 0x8002;
+
+  void ready_with_buffers() {
+    ready();
+    el3.attach(&el3_hops);
+    ASSERT_EQ(smc(emu::regs(fid::kRxTxMap64, kHostRam, kHostRam + 0x1000, 1)), ffa_ok());
+    el3_hops.hops.clear();
+  }
+  // Writes the descriptor into the host TX and returns its length.
+  uint32_t write_descriptor(uint64_t address) {
+    memory.fill(emu::PhysAddr{kHostRam}, 112, 0);
+    memory.write_u32(emu::PhysAddr{kHostRam + 2}, 0x2f);  // normal WB inner shareable
+    memory.write_u32(emu::PhysAddr{kHostRam + 24}, 32);   // ep_mem_size
+    memory.write_u32(emu::PhysAddr{kHostRam + 28}, 1);    // ep_count
+    memory.write_u32(emu::PhysAddr{kHostRam + 32}, 48);   // ep_mem_offset
+    memory.write_u32(emu::PhysAddr{kHostRam + 48}, kEcho | (2u << 16));  // receiver, RW
+    memory.write_u32(emu::PhysAddr{kHostRam + 52}, 80);                  // composite_off
+    memory.write_u32(emu::PhysAddr{kHostRam + 80}, 1);                   // total_pg_cnt
+    memory.write_u32(emu::PhysAddr{kHostRam + 84}, 1);                   // addr_range_cnt
+    memory.write_u64(emu::PhysAddr{kHostRam + 96}, address);
+    memory.write_u32(emu::PhysAddr{kHostRam + 104}, 1);  // pg_cnt
+    return 112;
+  }
+  SmcccRegs share(uint64_t address) {
+    const uint32_t len = write_descriptor(address);
+    return smc(emu::regs(fid::kMemShare64, len, len));
+  }
+
+  RecordingObserver el3_hops;
+};
+
+TEST_F(PkvmEl3MemoryTest, MemShare64_ThroughPkvm_ReturnsSpmcHandleAndSharesPageWithFfa) {
+  ready_with_buffers();
+  // Hafnium's first handle: share-state slot 0, allocator bit clear.
+  EXPECT_EQ(share(kPage), emu::regs(fid::kSuccess, 0, 0, 0));
+  EXPECT_EQ(pkvm->host_page_owner(kPage), PageOwner::SharedWithFfa);
+  ASSERT_EQ(el3.spmc().mem_transactions().size(), 1u);
+  EXPECT_EQ(el3.spmc().mem_transactions().at(0).ranges, (std::vector<fw::MemRange>{{kPage, 1}}));
+  EXPECT_EQ(el3_hops.hops, (std::vector<std::string>{"spmd", "spmc:mem_share_64"}));
+}
+
+TEST_F(PkvmEl3MemoryTest, MemReclaim_ThroughPkvm_RetrievesDescriptorAndReturnsPageToHost) {
+  ready_with_buffers();
+  ASSERT_EQ(share(kPage).x[0], fid::kSuccess);
+  EXPECT_EQ(smc(emu::regs(fid::kMemReclaim, 0, 0, 0)), emu::regs(fid::kSuccess));
+  EXPECT_EQ(pkvm->host_page_owner(kPage), PageOwner::Owned);
+  EXPECT_TRUE(el3.spmc().mem_transactions().empty());
+  EXPECT_EQ(el3.spmc().ns_endpoint().rx_state, fw::RxState::Empty);
+}
+
+TEST_F(PkvmEl3MemoryTest, MemReclaim_WhileEchoPartitionHoldsIt_IsDeniedAndPageStaysShared) {
+  ready_with_buffers();
+  ASSERT_EQ(share(kPage).x[0], fid::kSuccess);
+  const SmcccRegs resp =
+      smc(emu::regs(fid::kMsgSendDirectReq, kEcho, 0, fw::echo::kMemRetrieve, 0, 0));
+  ASSERT_EQ(resp.x[0], fid::kMsgSendDirectResp);
+  ASSERT_EQ(resp.x[4], 0u);
+  EXPECT_EQ(smc(emu::regs(fid::kMemReclaim, 0, 0, 0)), emu::regs(fid::kError, 0, 0xfffffffau));
+  EXPECT_EQ(pkvm->host_page_owner(kPage), PageOwner::SharedWithFfa);
+  EXPECT_EQ(el3.spmc().mem_transactions().size(), 1u);
+}
+
+TEST_F(PkvmEl3MemoryTest, MemShare_PageHostDoesNotOwn_DeniedAtEl2WithNothingAtEl3) {
+  ready_with_buffers();
+  EXPECT_EQ(share(emu::layout::kHypRamBase), ffa_err(FfaError::Denied));
+  EXPECT_TRUE(el3_hops.hops.empty());
+  EXPECT_TRUE(el3.spmc().mem_transactions().empty());
+  EXPECT_EQ(pkvm->host_page_owner(emu::layout::kHypRamBase), PageOwner::NotHost);
 }
 
 }  // namespace

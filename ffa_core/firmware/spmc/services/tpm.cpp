@@ -2,7 +2,7 @@
 
 namespace ffaemu::fw {
 
-void TpmService::on_direct_request(MessageRegs& regs) {
+void TpmService::on_direct_request(MessageRegs& regs, PartitionFfa&) {
   const auto function = static_cast<uint32_t>(regs.x(4));
   const uint64_t arg0 = regs.x(5);
   const uint64_t arg1 = regs.x(6);

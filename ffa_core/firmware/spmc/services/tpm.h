@@ -24,7 +24,7 @@ inline constexpr int kLocalities = 5;
 
 class TpmService final : public PartitionService {
  public:
-  void on_direct_request(MessageRegs& regs) override;
+  void on_direct_request(MessageRegs& regs, PartitionFfa& ffa) override;
   // START notifications received per locality: [locality][qualifier 0 command, 1 locality req].
   [[nodiscard]] const std::array<std::array<uint32_t, 2>, crb::kLocalities>& starts() const {
     return starts_;

@@ -25,7 +25,7 @@ TEST_P(Features, CallsAnsweredBySpmd_AreListed) {
 
 TEST_P(Features, UnimplementedCall_IsNotSupported) {
   boot_negotiated();
-  for (uint32_t id : {fid::kMemShare64, fid::kMsgPoll, 0x84000091u, 0x80000000u}) {
+  for (uint32_t id : {fid::kMemOpPause, fid::kMsgPoll, 0x84000091u, 0x80000000u}) {
     const SmcccRegs in = patterned(emu::regs(fid::kFeatures, id));
     EXPECT_FFA_ERROR(call(in), in, FfaError::NotSupported) << fmt::format("{:#x}", id);
   }
