@@ -23,7 +23,8 @@ emu::SmcccRegs call(emu::Conduit& c, emu::SmcccRegs in) {
 
 // A booted system with FF-A v1.2 negotiated and (optionally) RX/TX mapped, recording off.
 struct Booted {
-  explicit Booted(bool pkvm, bool map_buffers) : system(options(pkvm), {.record_calls = false}) {
+  explicit Booted(bool pkvm, bool map_buffers)
+      : system(options(pkvm), {.record_calls = false, .partitions = {}}) {
     if (system.install_and_finalize_pkvm() != 0) throw std::runtime_error("pKVM install failed");
     call(system.conduit(), emu::regs(ffa::fid::kVersion, 0x10002));
     if (map_buffers) call(system.conduit(), emu::regs(ffa::fid::kRxTxMap64, kTx, kRx, 1));

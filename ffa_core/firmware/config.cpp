@@ -3,8 +3,10 @@
 namespace ffaemu::fw {
 
 std::vector<PartitionConfig> default_partitions() {
-  // Properties as TF-A and Hafnium report them: direct request receive (v1.0 and REQ2), AArch64.
-  constexpr uint32_t kTpmProps = props::kDirectReqRecv | props::kAarch64 | props::kDirectReq2Recv;
+  // The TPM takes v1.0-style direct requests (DEN0138's CRB start method over
+  // FFA_MSG_SEND_DIRECT_REQ). A TPM that also advertises REQ2 is its own scenario
+  // (scenarios/tpm-req2-under-pkvm.yaml): pKVM refuses REQ2 and tpm_crb_ffa then fails.
+  constexpr uint32_t kTpmProps = props::kDirectReqRecv | props::kAarch64;
   constexpr uint32_t kEchoProps = props::kDirectReqRecv | props::kDirectReqSend |
                                   props::kNotificationRecv | props::kAarch64 |
                                   props::kDirectReq2Recv;

@@ -60,7 +60,11 @@ TEST_P(DirectMessaging, Echo64_ToV1_1Caller_KeepsCallersX8ToX17) {
 }
 
 TEST_P(DirectMessaging, Req2_ByUuid_TpmAnswersInX4AndX5) {
-  boot_negotiated();
+  FirmwareConfig c;
+  c.spmc = GetParam();
+  c.partitions[0].properties |= props::kDirectReq2Recv;
+  boot(c);
+  version(0x10002);
   const SmcccRegs in = patterned(
       emu::regs(fid::kMsgSendDirectReq2, kTpmId, kTpm.lo(), kTpm.hi(), crb::kGetInterfaceVersion));
   EXPECT_REGS(call(in), emu::regs(fid::kMsgSendDirectResp2, kTpmId << 16, 0, 0,
@@ -86,6 +90,13 @@ TEST_P(DirectMessaging, Req2_UnknownUuid_HafniumInvalidParameters_TfaDelivers) {
   } else {
     EXPECT_EQ(call(in).w(0), fid::kMsgSendDirectResp2);
   }
+}
+
+TEST_P(DirectMessaging, Req2_ToDefaultTpm_IsDeniedSinceItTakesOnlyDirectReq) {
+  boot_negotiated();
+  const SmcccRegs in =
+      patterned(emu::regs(fid::kMsgSendDirectReq2, kTpmId, kTpm.lo(), kTpm.hi(), 0x0f000001));
+  EXPECT_FFA_ERROR(call(in), in, FfaError::Denied);
 }
 
 TEST_P(DirectMessaging, Req2_ToPartitionWithoutReq2Receive_IsDenied) {

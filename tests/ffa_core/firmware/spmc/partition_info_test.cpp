@@ -39,7 +39,7 @@ TEST_P(PartitionInfo, V1_2Caller_Gets24ByteDescriptorsInRx_AndOwnsRx) {
   const std::vector<uint8_t> b = rx(4096);
   EXPECT_EQ(u16(b, 0), 0x8001);
   EXPECT_EQ(u16(b, 2), 1);
-  EXPECT_EQ(u32(b, 4), props::kDirectReqRecv | props::kAarch64 | props::kDirectReq2Recv);
+  EXPECT_EQ(u32(b, 4), props::kDirectReqRecv | props::kAarch64);
   EXPECT_TRUE(std::equal(kTpm.bytes().begin(), kTpm.bytes().end(), b.begin() + 8));
   EXPECT_EQ(u16(b, 24), 0x8002);
   EXPECT_EQ(u16(b, 26), 8);
@@ -166,7 +166,7 @@ TEST_F(PartitionInfoRegs, NilUuid_ReturnsBothDescriptorsInRegisters) {
   SmcccRegs want;
   want.x[0] = fid::kSuccess64;
   want.x[2] = (24ull << 48) | (1ull << 16) | 1;
-  const uint64_t tpm_props = props::kDirectReqRecv | props::kAarch64 | props::kDirectReq2Recv;
+  const uint64_t tpm_props = props::kDirectReqRecv | props::kAarch64;
   want.x[3] = 0x8001 | (1ull << 16) | (tpm_props << 32);
   want.x[4] = kTpm.lo();
   want.x[5] = kTpm.hi();
