@@ -350,13 +350,16 @@ class Engine::Impl {
     static_cast<Impl*>(user)->last_pc = address;
   }
 
+  // Observers see the original run only, never the replay that pins a fault's PC.
   static void observe_code_hook(uc_engine*, uint64_t address, uint32_t size, void* user) {
-    static_cast<Impl*>(user)->observer->on_instruction(address, size);
+    auto* self = static_cast<Impl*>(user);
+    if (!self->replaying) self->observer->on_instruction(address, size);
   }
 
   static void observe_mem_hook(uc_engine*, uc_mem_type type, uint64_t address, int size,
                                int64_t value, void* user) {
     auto* self = static_cast<Impl*>(user);
+    if (self->replaying) return;
     bool write = type == UC_MEM_WRITE;
     uint64_t v = static_cast<uint64_t>(value);
     if (!write) {

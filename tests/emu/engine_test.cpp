@@ -281,6 +281,28 @@ TEST_F(EngineTest, ReplayOfFault_DoesNotCallTheHandlerTwice) {
   EXPECT_EQ(handler.traps.size(), 1u);
 }
 
+class CountingObserver : public ExecObserver {
+ public:
+  void on_instruction(uint64_t pc, uint32_t) override { pcs.push_back(pc); }
+  void on_memory(bool, uint64_t, uint32_t, uint64_t) override { ++accesses; }
+  std::vector<uint64_t> pcs;
+  int accesses = 0;
+};
+
+TEST_F(EngineTest, FaultReplay_IsInvisibleToAnAttachedObserver) {
+  load({kNop, kNop, kLdrX2X1, kRet});
+  CountingObserver observer;
+  engine.attach(&observer);
+  RunOptions options;
+  options.args[1] = 0x1000;
+  RunResult r = run(options);
+  engine.attach(nullptr);
+  ASSERT_EQ(r.reason, StopReason::Fault);
+  EXPECT_EQ(r.fault->pc, kCodeBase + 8);
+  EXPECT_EQ(observer.pcs, (std::vector<uint64_t>{kCodeBase, kCodeBase + 4, kCodeBase + 8}));
+  EXPECT_EQ(observer.accesses, 0);
+}
+
 TEST_F(EngineTest, ImpreciseMode_ReportsTheBlockStart) {
   load({kNop, kNop, kLdrX2X1, kRet});
   RunOptions options;

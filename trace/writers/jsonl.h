@@ -1,0 +1,34 @@
+// JSON Lines (`--trace-format jsonl`, https://jsonlines.org): one object per event, one per line,
+// the canonical machine form; every field is documented in docs/trace.md.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "trace/call_order.h"
+#include "trace/writer.h"
+
+namespace ffaemu::trace {
+
+class JsonlWriter final : public Writer {
+ public:
+  explicit JsonlWriter(std::ostream& out);
+  void insn(const InsnEvent& event) override;
+  void call(const CallRecord& call) override;
+  void boot(const BootEvent& event) override;
+  void finish() override;
+
+ private:
+  std::ostream& out_;
+  std::string line_;  // reused for every instruction
+  uint64_t boot_seq_ = 0;
+  CallOrder order_;
+};
+
+// The JSON object of one call as the jsonl writer writes it: call_json's fields plus
+// "seq", "depth", "pc", "steps" (level and handler), "result" and "notes".
+[[nodiscard]] nlohmann::json call_event_json(const CallRecord& call);
+
+}  // namespace ffaemu::trace
