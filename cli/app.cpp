@@ -33,6 +33,21 @@ bool apply(const std::map<std::string, std::string>& raw, SystemOptions& system,
   return true;
 }
 
+// --trace FILE --trace-format F --trace-level L --explain on `cmd`.
+struct TraceFlags {
+  std::string file, format = "text", level = "call";
+  bool explain = false;
+  void add(CLI::App* cmd, bool file_option) {
+    if (file_option) cmd->add_option("--trace", file, "Write a trace to FILE (- for stdout)");
+    cmd->add_option("--trace-format", format, "text, jsonl, chrome, tenet or drcov");
+    cmd->add_option("--trace-level", level, "call (default) or insn");
+    cmd->add_flag("--explain", explain, "text: add the SMCCC teaching lines to each call");
+  }
+  [[nodiscard]] TraceArgs args() const {
+    return TraceArgs{file.empty() ? std::nullopt : std::optional(file), format, level, explain};
+  }
+};
+
 }  // namespace
 
 int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -49,6 +64,8 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
   run_cmd->add_option("scenario", scenario, "Scenario file (YAML)");
   run_cmd->add_flag("--json", run.json, "Print JSON (docs/json.md)");
   add_system_options(run_cmd, run_raw);
+  TraceFlags run_trace;
+  run_trace.add(run_cmd, true);
 
   CallArgs call;
   std::map<std::string, std::string> call_raw;
@@ -57,6 +74,21 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
   call_cmd->add_option("calls", call.calls, "NAME[:ARG,ARG,...] (args to x1, x2, ...)")->required();
   call_cmd->add_flag("--json", call.json, "Print JSON (docs/json.md)");
   add_system_options(call_cmd, call_raw);
+  TraceFlags call_trace;
+  call_trace.add(call_cmd, true);
+
+  TraceCmdArgs traced;
+  std::map<std::string, std::string> trace_raw;
+  std::string entry;
+  TraceFlags trace_flags;
+  trace_flags.level = "insn";
+  CLI::App* trace_cmd = app.add_subcommand(
+      "trace", "Assemble a guest, run it against the firmware stack and trace it");
+  trace_cmd->add_option("file", traced.input, "Assembly source (.S)")->required();
+  trace_cmd->add_option("--entry", entry, "Symbol to start at (default _start, else the base)");
+  trace_cmd->add_option("-o,--output", trace_flags.file, "Write the trace to FILE");
+  trace_flags.add(trace_cmd, false);
+  add_system_options(trace_cmd, trace_raw);
 
   MatrixArgs matrix;
   std::string matrix_file, shard, junit;
@@ -104,11 +136,19 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
     for (const auto& [name, value] : run_raw) {
       if (!value.empty()) run.system_given.insert(name);
     }
+    if (!run_trace.file.empty()) run.trace = run_trace.args();
     return run_command(run, io);
   }
   if (call_cmd->parsed()) {
     if (!apply(call_raw, call.system, err)) return kExitUsage;
+    if (!call_trace.file.empty()) call.trace = call_trace.args();
     return call_command(call, io);
+  }
+  if (trace_cmd->parsed()) {
+    if (!apply(trace_raw, traced.system, err)) return kExitUsage;
+    if (!entry.empty()) traced.entry = entry;
+    traced.trace = trace_flags.args();
+    return trace_command(traced, io);
   }
   if (explain_cmd->parsed()) return explain_command(explain, io);
   if (matrix_cmd->parsed()) {

@@ -25,17 +25,21 @@ class PkvmHypervisor final : public lnx::Hypervisor {
   pkvm::Pkvm& pkvm_;
 };
 
-// Remembers, for every boot event, how many calls had started before it.
+// Remembers, for every boot event, how many calls had started before it, and passes the event
+// on to a trace when there is one.
 class TimelineObserver final : public lnx::BootObserver {
  public:
-  explicit TimelineObserver(const trace::CallRecorder& recorder) : recorder_(recorder) {}
-  void on_boot_event(const lnx::BootEvent&) override {
+  TimelineObserver(const trace::CallRecorder& recorder, lnx::BootObserver* next)
+      : recorder_(recorder), next_(next) {}
+  void on_boot_event(const lnx::BootEvent& event) override {
     calls_before.push_back(recorder_.records().size());
+    if (next_) next_->on_boot_event(event);
   }
   std::vector<size_t> calls_before;
 
  private:
   const trace::CallRecorder& recorder_;
+  lnx::BootObserver* next_;
 };
 
 std::vector<TimelineItem> merge(const std::vector<size_t>& calls_before,
@@ -68,11 +72,13 @@ lnx::KernelConfig kernel_config(const SystemOptions& options) {
   return config;
 }
 
-BootRun boot(const SystemOptions& options, const SystemWiring& wiring) {
+BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const BootTracing* tracing) {
   System system(options, wiring);
   std::unique_ptr<PkvmHypervisor> hypervisor;
   if (system.pkvm()) hypervisor = std::make_unique<PkvmHypervisor>(*system.pkvm());
-  TimelineObserver timeline(system.recorder());
+  std::optional<TraceSession> session;
+  if (tracing) session.emplace(tracing->args, system, *tracing->out, tracing->color);
+  TimelineObserver timeline(system.recorder(), session ? &*session : nullptr);
   lnx::KernelDeps deps{system.conduit(emu::ConduitKind::Smc),
                        system.conduit(emu::ConduitKind::Hvc),
                        system.engine().memory(),
@@ -83,6 +89,7 @@ BootRun boot(const SystemOptions& options, const SystemWiring& wiring) {
   BootRun run;
   run.options = options;
   run.result = kernel.boot();
+  if (session) session->finish();
   run.log = kernel.log();
   run.events = kernel.events();
   run.calls = system.recorder().records();
@@ -90,11 +97,13 @@ BootRun boot(const SystemOptions& options, const SystemWiring& wiring) {
   return run;
 }
 
-nlohmann::json outcome_json(const lnx::BootResult& r) {
+nlohmann::ordered_json outcome_json(const lnx::BootResult& r) {
   return {
       {"ffa_ready", r.ffa_ready},
-      {"ready_at", r.ready_at ? nlohmann::json(*r.ready_at) : nlohmann::json(nullptr)},
-      {"probe_error", r.probe_error ? nlohmann::json(*r.probe_error) : nlohmann::json(nullptr)},
+      {"ready_at",
+       r.ready_at ? nlohmann::ordered_json(*r.ready_at) : nlohmann::ordered_json(nullptr)},
+      {"probe_error",
+       r.probe_error ? nlohmann::ordered_json(*r.probe_error) : nlohmann::ordered_json(nullptr)},
       {"partitions", r.partitions},
       {"consumers",
        {{"tpm", std::string(lnx::tpm_state_name(r.tpm))},
@@ -102,24 +111,24 @@ nlohmann::json outcome_json(const lnx::BootResult& r) {
   };
 }
 
-nlohmann::json system_json(const SystemOptions& options) {
-  nlohmann::json out = nlohmann::json::object();
+nlohmann::ordered_json system_json(const SystemOptions& options) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const auto& [name, value] : options.values())
     out[name] = value;
   return out;
 }
 
-nlohmann::json run_json(const BootRun& run) {
-  nlohmann::json initcalls = nlohmann::json::array();
+nlohmann::ordered_json run_json(const BootRun& run) {
+  nlohmann::ordered_json initcalls = nlohmann::ordered_json::array();
   for (const lnx::InitcallRecord& i : run.result.initcalls) {
     initcalls.push_back({{"level", std::string(lnx::initcall_level_name(i.level))},
                          {"name", i.name},
                          {"ret", i.ret}});
   }
-  nlohmann::json calls = nlohmann::json::array();
+  nlohmann::ordered_json calls = nlohmann::ordered_json::array();
   for (const trace::CallRecord& c : run.calls)
     calls.push_back(trace::call_json(c));
-  nlohmann::json log = nlohmann::json::array();
+  nlohmann::ordered_json log = nlohmann::ordered_json::array();
   for (const lnx::LogLine& l : run.log) {
     log.push_back({{"level", std::string(lnx::log_level_name(l.level))}, {"text", l.text}});
   }

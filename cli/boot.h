@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/system.h"
+#include "cli/trace_session.h"
 #include "ffa_core/linux/kernel.h"
 
 namespace ffaemu::cli {
@@ -31,13 +32,21 @@ struct BootRun {
 // The kernel's configuration from the system options.
 [[nodiscard]] lnx::KernelConfig kernel_config(const SystemOptions& options);
 
-// Builds a System, boots it and returns everything that happened.
-[[nodiscard]] BootRun boot(const SystemOptions& options, const SystemWiring& wiring = {});
+// Where a traced boot writes its trace.
+struct BootTracing {
+  TraceArgs args;
+  std::ostream* out = nullptr;
+  bool color = false;
+};
+
+// Builds a System, boots it and returns everything that happened, tracing it when asked.
+[[nodiscard]] BootRun boot(const SystemOptions& options, const SystemWiring& wiring = {},
+                           const BootTracing* tracing = nullptr);
 
 // architecture.md: {"ffa_ready", "ready_at", "probe_error", "partitions", "consumers"}.
-[[nodiscard]] nlohmann::json outcome_json(const lnx::BootResult& result);
+[[nodiscard]] nlohmann::ordered_json outcome_json(const lnx::BootResult& result);
 // {"system", "outcome", "initcalls", "calls", "log"}
-[[nodiscard]] nlohmann::json run_json(const BootRun& run);
-[[nodiscard]] nlohmann::json system_json(const SystemOptions& options);
+[[nodiscard]] nlohmann::ordered_json run_json(const BootRun& run);
+[[nodiscard]] nlohmann::ordered_json system_json(const SystemOptions& options);
 
 }  // namespace ffaemu::cli

@@ -9,6 +9,7 @@
 #include "cli/call_parser.h"
 #include "cli/commands.h"
 #include "cli/system.h"
+#include "cli/trace_session.h"
 #include "trace/call_json.h"
 #include "trace/text_writer.h"
 
@@ -25,6 +26,15 @@ int call_command(const CallArgs& args, Io io) {
     calls.push_back(std::get<emu::SmcccRegs>(parsed));
   }
   System system(args.system);
+  std::optional<TraceSession> session;
+  if (args.trace) {
+    try {
+      session.emplace(*args.trace, system, io.out, io.color);
+    } catch (const std::exception& e) {
+      io.err << "ffaemu: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
   system.install_and_finalize_pkvm();
   int status = kExitOk;
   std::string failure;
@@ -37,15 +47,16 @@ int call_command(const CallArgs& args, Io io) {
       break;
     }
   }
+  if (session) session->finish();
   const auto& records = system.recorder().records();
   if (args.json) {
-    nlohmann::json out = nlohmann::json::array();
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const trace::CallRecord& r : records)
       out.push_back(trace::call_json(r));
-    nlohmann::json system_json = nlohmann::json::object();
+    nlohmann::ordered_json system_json = nlohmann::ordered_json::object();
     for (const auto& [name, value] : args.system.values())
       system_json[name] = value;
-    io.out << nlohmann::json{{"system", system_json}, {"calls", out}}.dump(2) << "\n";
+    io.out << nlohmann::ordered_json{{"system", system_json}, {"calls", out}}.dump(2) << "\n";
   } else {
     for (const trace::CallRecord& r : records)
       io.out << trace::format_call(r, {io.color}) << "\n";

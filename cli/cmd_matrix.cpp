@@ -18,7 +18,7 @@ namespace {
 
 struct Row {
   SystemOptions system;
-  nlohmann::json outcome;
+  nlohmann::ordered_json outcome;
   OutcomeExpect expected;
   std::string difference;  // empty: pass
   std::string error;       // the combination could not run
@@ -66,9 +66,9 @@ std::vector<Row> run_all(const Matrix& m, const std::vector<SystemOptions>& syst
   return rows;
 }
 
-std::string cell(const nlohmann::json& outcome, const char* pointer) {
+std::string cell(const nlohmann::ordered_json& outcome, const char* pointer) {
   if (outcome.is_null()) return "?";
-  nlohmann::json v = outcome.at(nlohmann::json::json_pointer(pointer));
+  nlohmann::ordered_json v = outcome.at(nlohmann::ordered_json::json_pointer(pointer));
   if (v.is_null()) return "-";
   if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
   return v.is_string() ? v.get<std::string>() : v.dump();
@@ -186,13 +186,13 @@ int matrix_command(const MatrixArgs& args, Io io) {
 
   if (args.json) {
     for (const Row& r : rows) {
-      nlohmann::json expected = nlohmann::json::object();
+      nlohmann::ordered_json expected = nlohmann::ordered_json::object();
       for (const auto& [k, v] : r.expected)
         expected[k] = v;
-      io.out << nlohmann::json{{"system", system_json(r.system)},
-                               {"outcome", r.outcome},
-                               {"expected", expected},
-                               {"pass", r.difference.empty()}}
+      io.out << nlohmann::ordered_json{{"system", system_json(r.system)},
+                                       {"outcome", r.outcome},
+                                       {"expected", expected},
+                                       {"pass", r.difference.empty()}}
                     .dump()
              << "\n";
     }

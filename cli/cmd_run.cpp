@@ -2,6 +2,7 @@
 // that one system and print its timeline and outcome; with neither, the default scenario: every
 // FF-A core variant booted under pKVM side by side, then the timeline of the default system.
 #include <ostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -107,7 +108,7 @@ int run_calls(const SystemOptions& options, const Scenario& s, const RunArgs& ar
   System system(options, wiring);
   system.install_and_finalize_pkvm();
   int status = kExitOk;
-  nlohmann::json results = nlohmann::json::array();
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const ScenarioCall& c : s.calls) {
     emu::SmcccRegs out = system.conduit().invoke(c.regs);
     std::string diff = mismatch(c.expect, c.regs, out);
@@ -125,24 +126,30 @@ int run_calls(const SystemOptions& options, const Scenario& s, const RunArgs& ar
                           diff.empty() ? "" : paint(io, "31", "  MISMATCH: " + diff));
   }
   if (args.json) {
-    nlohmann::json calls = nlohmann::json::array();
+    nlohmann::ordered_json calls = nlohmann::ordered_json::array();
     for (const trace::CallRecord& r : system.recorder().records()) {
       calls.push_back(trace::call_json(r));
     }
-    io.out << nlohmann::json{{"system", system_json(options)},
-                             {"calls", calls},
-                             {"checks", results}}
+    io.out << nlohmann::ordered_json{{"system", system_json(options)},
+                                     {"calls", calls},
+                                     {"checks", results}}
                   .dump(2)
            << "\n";
   }
   return status;
 }
 
+std::optional<BootTracing> tracing(const RunArgs& args, const Io& io) {
+  if (!args.trace) return std::nullopt;
+  return BootTracing{*args.trace, &io.out, io.color};
+}
+
 int run_one(const SystemOptions& options, const Scenario* scenario, const RunArgs& args, Io io) {
   if (scenario && !scenario->calls.empty()) return run_calls(options, *scenario, args, io);
   SystemWiring wiring;
   if (scenario) wiring.partitions = scenario->partitions;
-  BootRun run = boot(options, wiring);
+  auto trace = tracing(args, io);
+  BootRun run = boot(options, wiring, trace ? &*trace : nullptr);
   if (args.json) {
     io.out << run_json(run).dump(2) << "\n";
   } else {
@@ -159,16 +166,18 @@ constexpr std::string_view kVariants[] = {"module-init", "rootfs-initcall", "rfc
 
 int run_default(const RunArgs& args, Io io) {
   std::vector<BootRun> runs;
+  auto trace = tracing(args, io);
   for (std::string_view variant : kVariants) {
     SystemOptions o = args.system;
     (void)o.set("driver", variant);
-    runs.push_back(boot(o));
+    bool traced = trace && variant == args.system.get("driver");
+    runs.push_back(boot(o, {}, traced ? &*trace : nullptr));
   }
   if (args.json) {
-    nlohmann::json all = nlohmann::json::array();
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
     for (const BootRun& r : runs)
       all.push_back(run_json(r));
-    io.out << nlohmann::json{{"scenario", "default"}, {"runs", all}}.dump(2) << "\n";
+    io.out << nlohmann::ordered_json{{"scenario", "default"}, {"runs", all}}.dump(2) << "\n";
     return kExitOk;
   }
   io.out << fmt::format(
@@ -196,6 +205,16 @@ int run_default(const RunArgs& args, Io io) {
 }  // namespace
 
 int run_command(const RunArgs& args, Io io) {
+  if (args.trace) {
+    try {
+      (void)trace::parse_trace_level(args.trace->level);
+      std::ostringstream probe;
+      (void)trace::make_writer(args.trace->format, probe);
+    } catch (const std::invalid_argument& e) {
+      io.err << "ffaemu: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
   if (args.scenario) {
     Scenario s;
     try {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "cli/trace_session.h"
 
 namespace ffaemu::cli {
 
@@ -23,6 +24,7 @@ struct RunArgs {
   SystemOptions system;
   std::set<std::string> system_given;  // options named on the command line
   bool json = false;
+  std::optional<TraceArgs> trace;
 };
 int run_command(const RunArgs& args, Io io);
 
@@ -30,6 +32,7 @@ struct CallArgs {
   SystemOptions system;
   std::vector<std::string> calls;
   bool json = false;
+  std::optional<TraceArgs> trace;
 };
 int call_command(const CallArgs& args, Io io);
 
@@ -51,6 +54,14 @@ struct ExplainArgs {
   bool json = false;
 };
 int explain_command(const ExplainArgs& args, Io io);
+
+struct TraceCmdArgs {
+  std::string input;
+  std::optional<std::string> entry;
+  SystemOptions system;
+  TraceArgs trace{std::nullopt, "text", "insn", false};
+};
+int trace_command(const TraceCmdArgs& args, Io io);
 
 struct AsmArgs {
   std::string input;

@@ -89,14 +89,14 @@ const std::map<std::string, std::string>& outcome_keys() {
   return keys;
 }
 
-std::string outcome_mismatch(const std::map<std::string, nlohmann::json>& expect,
-                             const nlohmann::json& outcome) {
+std::string outcome_mismatch(const std::map<std::string, nlohmann::ordered_json>& expect,
+                             const nlohmann::ordered_json& outcome) {
   std::string diff;
   for (const auto& [key, want] : expect) {
     std::string pointer = fmt::format("/{}", key);
     std::replace(pointer.begin(), pointer.end(), '.', '/');
-    nlohmann::json::json_pointer ptr(pointer);
-    nlohmann::json got = outcome.contains(ptr) ? outcome.at(ptr) : nlohmann::json();
+    nlohmann::ordered_json::json_pointer ptr(pointer);
+    nlohmann::ordered_json got = outcome.contains(ptr) ? outcome.at(ptr) : nlohmann::ordered_json();
     if (got == want) continue;
     if (!diff.empty()) diff += "; ";
     diff += fmt::format("{}: expected {}, got {}", key, want.dump(), got.dump());

@@ -28,7 +28,8 @@ struct CallExpect {
 // Outcome keys and what each accepts.
 [[nodiscard]] const std::map<std::string, std::string>& outcome_keys();
 // Empty when every expected field (dotted keys: "consumers.tpm") equals the outcome's.
-[[nodiscard]] std::string outcome_mismatch(const std::map<std::string, nlohmann::json>& expect,
-                                           const nlohmann::json& outcome);
+[[nodiscard]] std::string outcome_mismatch(
+    const std::map<std::string, nlohmann::ordered_json>& expect,
+    const nlohmann::ordered_json& outcome);
 
 }  // namespace ffaemu::cli

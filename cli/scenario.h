@@ -42,7 +42,7 @@ struct ScenarioCall {
   SourcePos pos;
 };
 
-using OutcomeExpect = std::map<std::string, nlohmann::json>;  // dotted outcome keys
+using OutcomeExpect = std::map<std::string, nlohmann::ordered_json>;  // dotted outcome keys
 
 struct Scenario {
   std::string file;

@@ -564,6 +564,7 @@ RunResult Engine::run(uint64_t entry, const RunOptions& options) {
   s.begin_run(options.precise_faults);
   if (options.precise_faults) check(uc_context_save(s.uc, s.snapshot), "uc_context_save");
   uc_err err = uc_emu_start(s.uc, entry, layout::kExitAddress, 0, options.budget);
+  if (s.observer) s.observer->on_run_end();
 
   if (s.handler_error) {
     std::exception_ptr e = s.handler_error;

@@ -92,6 +92,8 @@ class ExecObserver {
   virtual ~ExecObserver() = default;
   virtual void on_instruction(uint64_t pc, uint32_t size) = 0;
   virtual void on_memory(bool write, uint64_t address, uint32_t size, uint64_t value) = 0;
+  // The run is over (exit, stop or fault); the host may change registers before the next one.
+  virtual void on_run_end() {}
 };
 
 struct EngineOptions {

@@ -10,15 +10,15 @@ std::string hex64(uint64_t value) {
   return fmt::format("{:#x}", value);
 }
 
-nlohmann::json regs_json(const emu::SmcccRegs& regs) {
-  nlohmann::json out = nlohmann::json::object();
+nlohmann::ordered_json regs_json(const emu::SmcccRegs& regs) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (int i = 0; i < emu::kSmcccRegCount; ++i)
     out[fmt::format("x{}", i)] = hex64(regs.x[i]);
   return out;
 }
 
-nlohmann::json call_json(const CallRecord& call) {
-  nlohmann::json path = nlohmann::json::array();
+nlohmann::ordered_json call_json(const CallRecord& call) {
+  nlohmann::ordered_json path = nlohmann::ordered_json::array();
   for (const PathStep& step : call.path)
     path.push_back(std::string(ffa::level_name(step.level)));
   return {

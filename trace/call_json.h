@@ -10,8 +10,8 @@
 namespace ffaemu::trace {
 
 [[nodiscard]] std::string hex64(uint64_t value);  // "0xffffffffffffffff", "0x0"
-[[nodiscard]] nlohmann::json regs_json(const emu::SmcccRegs& regs);
+[[nodiscard]] nlohmann::ordered_json regs_json(const emu::SmcccRegs& regs);
 // {"from", "conduit", "name", "in": {"x0".."x17"}, "out": {...}, "path": ["EL1", ...]}
-[[nodiscard]] nlohmann::json call_json(const CallRecord& call);
+[[nodiscard]] nlohmann::ordered_json call_json(const CallRecord& call);
 
 }  // namespace ffaemu::trace

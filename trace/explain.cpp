@@ -85,10 +85,10 @@ std::string explain_text(uint32_t id) {
   return out;
 }
 
-nlohmann::json explain_json(uint32_t id) {
+nlohmann::ordered_json explain_json(uint32_t id) {
   emu::FunctionId f(id);
   const ffa::CallInfo* c = ffa::find_call(id);
-  nlohmann::json j = {
+  nlohmann::ordered_json j = {
       {"id", fmt::format("{:#010x}", id)},
       {"name", c ? std::string(c->name) : call_name(id)},
       {"fast", f.fast()},
@@ -97,9 +97,10 @@ nlohmann::json explain_json(uint32_t id) {
       {"owner_name", emu::owner_name(f.owner(), f.fast())},
       {"number", f.number()},
       {"sve_hint", f.sve_hint()},
-      {"since", c ? nlohmann::json(since_text(*c)) : nlohmann::json(nullptr)},
+      {"since", c ? nlohmann::ordered_json(since_text(*c)) : nlohmann::ordered_json(nullptr)},
   };
-  nlohmann::json args = nlohmann::json::array(), errors = nlohmann::json::array();
+  nlohmann::ordered_json args = nlohmann::ordered_json::array(),
+                         errors = nlohmann::ordered_json::array();
   if (c) {
     for (size_t i = 0; i < c->args.size(); ++i) {
       if (!c->args[i].empty()) {

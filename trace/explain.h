@@ -22,6 +22,6 @@ namespace ffaemu::trace {
 
 // {"id", "name", "fast", "smc64", "owner", "owner_name", "number", "since", "args", "errors",
 //  "registers": {"1.0", "1.1", "1.2"}}
-[[nodiscard]] nlohmann::json explain_json(uint32_t function_id);
+[[nodiscard]] nlohmann::ordered_json explain_json(uint32_t function_id);
 
 }  // namespace ffaemu::trace

@@ -34,9 +34,11 @@ class InsnTracer final : public emu::ExecObserver {
   void on_instruction(uint64_t pc, uint32_t size) override;
   void on_memory(bool write, uint64_t address, uint32_t size, uint64_t value) override;
 
-  // Writes the last instruction of a run with its delta. Call it after every Engine::run: the
-  // host changes registers between runs, and the next run starts from a full register read.
+  // Writes the last instruction of a run with its delta. The engine calls it at the end of every
+  // run (on_run_end): the host changes registers between runs, and the next run starts from a
+  // full register read.
   void flush();
+  void on_run_end() override { flush(); }
   // Route calls and boot events through the tracer so each call follows the smc/hvc that made it.
   void call(const CallRecord& call);
   void boot(const BootEvent& event);

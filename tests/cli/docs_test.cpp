@@ -93,6 +93,8 @@ std::vector<fs::path> documents() {
 }
 
 TEST(Docs, EveryConsoleExample_PrintsWhatTheDocShows) {
+  // Examples name files relative to the top of the repository.
+  fs::current_path(FFAEMU_SOURCE_DIR);
   bool update = std::getenv("FFAEMU_UPDATE_DOCS") != nullptr;
   size_t checked = 0;
   for (const fs::path& doc : documents()) {

@@ -91,11 +91,11 @@ TEST(JsonlTrace, BootLineHasEveryFieldWithNullForAMissingReturn) {
   w.boot({BootKind::InitcallEnd, "rootfs_initcall", "ffa_init", -19, ""});
   w.finish();
   EXPECT_EQ(out.str(),
-            R"({"type":"boot","kind":"initcall_start","level":"rootfs_initcall","message":"",)"
-            R"("name":"ffa_init","ret":null,"seq":0})"
+            R"({"type":"boot","seq":0,"kind":"initcall_start","level":"rootfs_initcall",)"
+            R"("name":"ffa_init","ret":null,"message":""})"
             "\n"
-            R"({"type":"boot","kind":"initcall_end","level":"rootfs_initcall","message":"",)"
-            R"("name":"ffa_init","ret":-19,"seq":1})"
+            R"({"type":"boot","seq":1,"kind":"initcall_end","level":"rootfs_initcall",)"
+            R"("name":"ffa_init","ret":-19,"message":""})"
             "\n");
 }
 

@@ -35,16 +35,16 @@ void append_escaped(std::string& out, std::string_view text) {
 }
 
 // `{"type":"<type>",` followed by the members of `body`.
-void write_typed(std::ostream& out, std::string_view type, const nlohmann::json& body) {
-  std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+void write_typed(std::ostream& out, std::string_view type, const nlohmann::ordered_json& body) {
+  std::string text = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   out << "{\"type\":\"" << type << "\"," << std::string_view(text).substr(1) << '\n';
 }
 
 }  // namespace
 
-nlohmann::json call_event_json(const CallRecord& call) {
-  nlohmann::json j = call_json(call);
-  nlohmann::json steps = nlohmann::json::array();
+nlohmann::ordered_json call_event_json(const CallRecord& call) {
+  nlohmann::ordered_json j = call_json(call);
+  nlohmann::ordered_json steps = nlohmann::ordered_json::array();
   for (const PathStep& step : call.path) {
     steps.push_back(
         {{"level", std::string(ffa::level_name(step.level))}, {"handler", step.handler}});
@@ -111,12 +111,12 @@ void JsonlWriter::call(const CallRecord& call) {
 }
 
 void JsonlWriter::boot(const BootEvent& e) {
-  nlohmann::json j = {
+  nlohmann::ordered_json j = {
       {"seq", boot_seq_++},
       {"kind", std::string(boot_kind_name(e.kind))},
       {"level", e.level},
       {"name", e.name},
-      {"ret", e.ret ? nlohmann::json(*e.ret) : nlohmann::json(nullptr)},
+      {"ret", e.ret ? nlohmann::ordered_json(*e.ret) : nlohmann::ordered_json(nullptr)},
       {"message", e.message},
   };
   write_typed(out_, "boot", j);

@@ -29,6 +29,6 @@ class JsonlWriter final : public Writer {
 
 // The JSON object of one call as the jsonl writer writes it: call_json's fields plus
 // "seq", "depth", "pc", "steps" (level and handler), "result" and "notes".
-[[nodiscard]] nlohmann::json call_event_json(const CallRecord& call);
+[[nodiscard]] nlohmann::ordered_json call_event_json(const CallRecord& call);
 
 }  // namespace ffaemu::trace
