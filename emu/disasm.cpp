@@ -17,6 +17,7 @@ struct Disassembler::Impl {
     if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &handle) != CS_ERR_OK) {
       throw std::runtime_error("capstone: cs_open(CS_ARCH_ARM64) failed");
     }
+    cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
     insn = cs_malloc(handle);
   }
   ~Impl() {
@@ -56,6 +57,18 @@ std::optional<DecodedInsn> Disassembler::decode(uint64_t address,
   out.mnemonic = impl_->insn->mnemonic;
   out.operands = impl_->insn->op_str;
   return out;
+}
+
+bool Disassembler::sp_based_access(uint64_t address, std::span<const uint8_t> bytes) const {
+  if (bytes.size() < 4) return false;
+  const uint8_t* code = bytes.data();
+  size_t size = 4;
+  if (!cs_disasm_iter(impl_->handle, &code, &size, &address, impl_->insn)) return false;
+  const cs_arm64& d = impl_->insn->detail->arm64;
+  for (uint8_t i = 0; i < d.op_count; ++i) {
+    if (d.operands[i].type == ARM64_OP_MEM && d.operands[i].mem.base == ARM64_REG_SP) return true;
+  }
+  return false;
 }
 
 std::vector<DecodedInsn> Disassembler::decode_all(uint64_t address,

@@ -31,6 +31,10 @@ class Disassembler {
   // The instruction at the start of `bytes`, or nullopt when it is not a valid encoding.
   [[nodiscard]] std::optional<DecodedInsn> decode(uint64_t address,
                                                   std::span<const uint8_t> bytes) const;
+  // Whether the instruction is a load or store whose base register is SP: with SCTLR_EL1.SA set
+  // (as Linux sets it) such an access faults unless SP is 16-byte aligned. QEMU, and so Unicorn,
+  // does not implement that check.
+  [[nodiscard]] bool sp_based_access(uint64_t address, std::span<const uint8_t> bytes) const;
   // Every 4-byte word in `bytes`; invalid encodings come back as ".inst 0x...".
   [[nodiscard]] std::vector<DecodedInsn> decode_all(uint64_t address,
                                                     std::span<const uint8_t> bytes) const;

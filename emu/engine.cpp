@@ -155,6 +155,8 @@ const char* fault_kind_name(FaultKind kind) {
       return "breakpoint";
     case FaultKind::WaitForInterrupt:
       return "wait for interrupt";
+    case FaultKind::SpAlignment:
+      return "SP alignment fault";
     case FaultKind::BudgetExhausted:
       return "instruction budget exhausted";
     case FaultKind::UnhandledException:
@@ -184,7 +186,7 @@ class Engine::Impl {
   ExecObserver* observer = nullptr;
   bool el2 = true;
   uc_context* snapshot = nullptr;
-  std::set<uint64_t> wfi_hooked;
+  std::set<uint64_t> hooked;  // addresses with a wfi or SP-alignment code hook
   std::vector<uc_hook> observer_hooks;
 
   // Per-run state, reset by begin_run().
@@ -346,6 +348,25 @@ class Engine::Impl {
     self->stop_with(std::move(f));
   }
 
+  // A load or store based on SP: with SCTLR_EL1.SA (set by Linux) a misaligned SP faults. Unicorn
+  // does not check it, so the engine does, at each such instruction found when code is loaded.
+  static void sp_access_hook(uc_engine* uc, uint64_t address, uint32_t, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    uint64_t sp = 0;
+    uc_reg_read(uc, UC_ARM64_REG_SP, &sp);
+    if ((sp & 0xf) == 0) return;
+    uint8_t bytes[4];
+    const uint8_t* p = self->mem.host(PhysAddr{address}, 4);
+    if (!p) return;
+    std::memcpy(bytes, p, 4);
+    if (!self->disasm.sp_based_access(address, bytes)) return;  // overwritten since load
+    Fault f = fault_at(FaultKind::SpAlignment, address);
+    f.address = sp;
+    f.detail = fmt::format("sp {:#x} is not 16-byte aligned (SCTLR_EL1.SA)", sp);
+    self->describe(f);
+    self->stop_with(std::move(f));
+  }
+
   static void trace_pc_hook(uc_engine*, uint64_t address, uint32_t, void* user) {
     static_cast<Impl*>(user)->last_pc = address;
   }
@@ -381,16 +402,22 @@ class Engine::Impl {
     }
   }
 
-  void hook_wfi_words(uint64_t address, std::span<const uint8_t> bytes) {
+  // Code hooks on single addresses cost nothing elsewhere: one per wfi and per SP-based access.
+  void hook_special_words(uint64_t address, std::span<const uint8_t> bytes) {
     for (size_t off = 0; off + 4 <= bytes.size(); off += 4) {
       uint32_t w;
       std::memcpy(&w, bytes.data() + off, 4);
       uint64_t at = address + off;
-      if (w != kWfiWord || wfi_hooked.count(at)) continue;
+      void* callback = nullptr;
+      if (w == kWfiWord) {
+        callback = reinterpret_cast<void*>(&wfi_hook);
+      } else if (disasm.sp_based_access(at, bytes.subspan(off, 4))) {
+        callback = reinterpret_cast<void*>(&sp_access_hook);
+      }
+      if (!callback || hooked.count(at)) continue;
       uc_hook h;
-      check(uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&wfi_hook), this, at, at),
-            "uc_hook_add(wfi)");
-      wfi_hooked.insert(at);
+      check(uc_hook_add(uc, &h, UC_HOOK_CODE, callback, this, at, at), "uc_hook_add(code word)");
+      hooked.insert(at);
     }
   }
 
@@ -424,6 +451,17 @@ class Engine::Impl {
       f.pc = last_pc;
     }
     f.pc_exact = true;
+  }
+
+  // Names the region a faulting data address falls in, and its permissions.
+  void describe_region(Fault& f) {
+    std::string where = "no region maps it";
+    if (const RegionSpec* r = mem.find(PhysAddr{f.address}, 1)) {
+      where = fmt::format("in region '{}' ({}{}{}{})", r->name, r->perms & kRead ? 'r' : '-',
+                          r->perms & kWrite ? 'w' : '-', r->perms & kExec ? 'x' : '-',
+                          r->el1_mapped ? "" : ", not mapped at EL1");
+    }
+    f.detail = f.detail.empty() ? where : fmt::format("{}; {}", where, f.detail);
   }
 
   std::string describe_at(uint64_t address) {
@@ -474,7 +512,7 @@ const RegionMemory& Engine::memory() const {
 void Engine::load(uint64_t address, std::span<const uint8_t> bytes) {
   impl_->mem.write(PhysAddr{address}, bytes);
   uc_ctl_remove_cache(impl_->uc, address, address + bytes.size());
-  impl_->hook_wfi_words(address, bytes);
+  impl_->hook_special_words(address, bytes);
 }
 
 void Engine::set_trap_handler(TrapHandler* handler) {
@@ -589,6 +627,7 @@ RunResult Engine::run(uint64_t entry, const RunOptions& options) {
         f.size = static_cast<uint32_t>(s.mem_fault->size);
       }
       if (options.precise_faults && s.mem_fault) s.pin_fault_pc(entry, options.budget, f);
+      s.describe_region(f);
     } else {
       f.kind = FaultKind::UnhandledException;
       f.detail = fmt::format("uc_emu_start: {}", uc_strerror(err));

@@ -38,6 +38,7 @@ enum class FaultKind : uint8_t {
   UndefinedInstruction,
   Breakpoint,
   WaitForInterrupt,
+  SpAlignment,
   BudgetExhausted,
   UnhandledException,
 };

@@ -335,7 +335,40 @@ TEST_F(EngineTest, FaultMessage_NamesKindAddressPcAndInstruction) {
   RunResult r = run(options);
   EXPECT_EQ(r.fault->message(),
             "read of unmapped memory at 0x1000 (8 bytes) at pc 0x40000008: `ldr x2, [x1]` "
-            "[f9400022]");
+            "[f9400022]; no region maps it");
+}
+
+TEST_F(EngineTest, WriteToCode_NamesTheReadOnlyRegion) {
+  load({kNop, kStrX2X1, kRet});
+  RunOptions options;
+  options.args[1] = kCodeBase + 0x40;
+  RunResult r = run(options);
+  ASSERT_EQ(r.reason, StopReason::Fault);
+  EXPECT_EQ(r.fault->detail, "in region 'code' (r-x)");
+}
+
+constexpr uint32_t kSubSp8 = 0xd10023ff;   // sub sp, sp, #8
+constexpr uint32_t kStrX0Sp = 0xf90003e0;  // str x0, [sp]
+constexpr uint32_t kAddSp8 = 0x910023ff;   // add sp, sp, #8
+
+TEST_F(EngineTest, MisalignedSp_LoadOrStoreThroughSpIsAnSpAlignmentFault) {
+  load({kSubSp8, kStrX0Sp, kAddSp8, kRet});
+  RunResult r = run();
+  ASSERT_EQ(r.reason, StopReason::Fault);
+  EXPECT_EQ(r.fault->kind, FaultKind::SpAlignment);
+  EXPECT_EQ(r.fault->pc, kCodeBase + 4);
+  EXPECT_EQ(r.fault->address, layout::kStackBase + layout::kStackSize - 8);
+  EXPECT_EQ(r.fault->disasm, "str x0, [sp]");
+  EXPECT_EQ(r.fault->detail, "sp 0x4020fff8 is not 16-byte aligned (SCTLR_EL1.SA)");
+  load({kNop, kRet});
+  EXPECT_TRUE(run().exited());
+}
+
+TEST_F(EngineTest, AlignedSp_SpBasedAccessRunsUnhindered) {
+  load({kStrX0Sp, kRet});
+  RunOptions options;
+  options.sp = layout::kStackBase + 0x100;
+  EXPECT_TRUE(run(options).exited());
 }
 
 }  // namespace
