@@ -165,7 +165,7 @@ void BM_Conduit_Trampoline(benchmark::State& state) {
   auto regions = emu::layout::default_regions();
   emu::Engine engine(regions);
   guest::Image image = trampoline();
-  engine.load(image.base, image.bytes);
+  engine.load(image.base, image.bytes, {.check_sp_alignment = false});
   EchoHandler echo;
   engine.set_trap_handler(&echo);
   emu::GuestConduit conduit(engine, emu::ConduitKind::Smc,

@@ -38,7 +38,7 @@ System::System(const SystemOptions& options, SystemWiring wiring)
     host = &*el1_tap_;
   }
   engine_.set_trap_handler(host);
-  engine_.load(trampoline_.base, trampoline_.bytes);
+  engine_.load(trampoline_.base, trampoline_.bytes, {.check_sp_alignment = false});
   emu::TrampolineEntries entries{trampoline_.symbol("arm_smccc_1_2_smc"),
                                  trampoline_.symbol("arm_smccc_1_2_hvc")};
   // Each conduit has its own argument/result blocks in the data region.

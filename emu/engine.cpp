@@ -403,7 +403,7 @@ class Engine::Impl {
   }
 
   // Code hooks on single addresses cost nothing elsewhere: one per wfi and per SP-based access.
-  void hook_special_words(uint64_t address, std::span<const uint8_t> bytes) {
+  void hook_special_words(uint64_t address, std::span<const uint8_t> bytes, bool check_sp) {
     for (size_t off = 0; off + 4 <= bytes.size(); off += 4) {
       uint32_t w;
       std::memcpy(&w, bytes.data() + off, 4);
@@ -411,7 +411,7 @@ class Engine::Impl {
       void* callback = nullptr;
       if (w == kWfiWord) {
         callback = reinterpret_cast<void*>(&wfi_hook);
-      } else if (disasm.sp_based_access(at, bytes.subspan(off, 4))) {
+      } else if (check_sp && disasm.sp_based_access(at, bytes.subspan(off, 4))) {
         callback = reinterpret_cast<void*>(&sp_access_hook);
       }
       if (!callback || hooked.count(at)) continue;
@@ -509,10 +509,10 @@ const RegionMemory& Engine::memory() const {
   return impl_->mem;
 }
 
-void Engine::load(uint64_t address, std::span<const uint8_t> bytes) {
+void Engine::load(uint64_t address, std::span<const uint8_t> bytes, LoadOptions options) {
   impl_->mem.write(PhysAddr{address}, bytes);
   uc_ctl_remove_cache(impl_->uc, address, address + bytes.size());
-  impl_->hook_special_words(address, bytes);
+  impl_->hook_special_words(address, bytes, options.check_sp_alignment);
 }
 
 void Engine::set_trap_handler(TrapHandler* handler) {

@@ -102,6 +102,12 @@ struct EngineOptions {
   bool el2_present = true;
 };
 
+struct LoadOptions {
+  // Check SP alignment at each SP-based load/store of the image (a code hook per such
+  // instruction). Off only for ffaemu's own trampoline, which keeps SP aligned by construction.
+  bool check_sp_alignment = true;
+};
+
 struct RunOptions {
   uint64_t budget = 10'000'000;  // instructions; Unicorn's count, never its per-call timeout
   bool precise_faults = true;    // snapshot at entry so a memory fault can be replayed exactly
@@ -123,7 +129,7 @@ class Engine {
   [[nodiscard]] const RegionMemory& memory() const;
 
   // Copies an image to its link address (must lie in one region) and drops stale translations.
-  void load(uint64_t address, std::span<const uint8_t> bytes);
+  void load(uint64_t address, std::span<const uint8_t> bytes, LoadOptions options = {});
 
   void set_trap_handler(TrapHandler* handler);
   void set_el2_present(bool present);
