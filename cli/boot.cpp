@@ -72,8 +72,9 @@ lnx::KernelConfig kernel_config(const SystemOptions& options) {
   return config;
 }
 
-BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const BootTracing* tracing) {
-  System system(options, wiring);
+BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const BootTracing* tracing,
+             Machine* machine) {
+  System system(options, wiring, machine);
   std::unique_ptr<PkvmHypervisor> hypervisor;
   if (system.pkvm()) hypervisor = std::make_unique<PkvmHypervisor>(*system.pkvm());
   std::optional<TraceSession> session;

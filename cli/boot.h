@@ -40,8 +40,9 @@ struct BootTracing {
 };
 
 // Builds a System, boots it and returns everything that happened, tracing it when asked.
+// `machine`, when given, is reused (reset) instead of building a new one.
 [[nodiscard]] BootRun boot(const SystemOptions& options, const SystemWiring& wiring = {},
-                           const BootTracing* tracing = nullptr);
+                           const BootTracing* tracing = nullptr, Machine* machine = nullptr);
 
 // architecture.md: {"ffa_ready", "ready_at", "probe_error", "partitions", "consumers"}.
 [[nodiscard]] nlohmann::ordered_json outcome_json(const lnx::BootResult& result);

@@ -31,12 +31,13 @@ std::string label(const Matrix& m, const SystemOptions& o) {
   return s.empty() ? "base" : s;
 }
 
-Row evaluate(const Matrix& m, const SystemOptions& system) {
+Row evaluate(const Matrix& m, const SystemOptions& system, Machine& machine) {
   Row row;
   row.system = system;
   row.expected = m.expected(system);
   try {
-    row.outcome = outcome_json(boot(system, {.record_calls = false, .partitions = {}}).result);
+    row.outcome = outcome_json(
+        boot(system, {.record_calls = false, .partitions = {}}, nullptr, &machine).result);
     row.difference = outcome_mismatch(row.expected, row.outcome);
   } catch (const std::exception& e) {
     row.error = e.what();
@@ -50,8 +51,9 @@ std::vector<Row> run_all(const Matrix& m, const std::vector<SystemOptions>& syst
   std::vector<Row> rows(systems.size());
   std::atomic<size_t> next{0}, done{0};
   auto worker = [&] {
+    Machine machine;  // one per thread, reset for every combination
     for (size_t i = next++; i < systems.size(); i = next++) {
-      rows[i] = evaluate(m, systems[i]);
+      rows[i] = evaluate(m, systems[i], machine);
       size_t n = ++done;
       if (io.color) io.err << fmt::format("\r[{}/{}]", n, systems.size()) << std::flush;
     }

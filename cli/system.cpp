@@ -11,15 +11,22 @@ fw::FirmwareConfig firmware_config(const SystemOptions& options, const SystemWir
   return config;
 }
 
+Machine& ready(Machine* given, std::unique_ptr<Machine>& own, bool el2_present) {
+  if (!given) {
+    own = std::make_unique<Machine>();
+    given = own.get();
+  }
+  given->reset(el2_present);
+  return *given;
+}
+
 }  // namespace
 
-System::System(const SystemOptions& options, SystemWiring wiring)
+System::System(const SystemOptions& options, SystemWiring wiring, Machine* machine)
     : options_(options),
-      regions_(emu::layout::default_regions()),
-      engine_(regions_, emu::EngineOptions{.el2_present = options.pkvm()}),
-      firmware_(firmware_config(options, wiring), engine_.memory()),
-      el2_tap_(recorder_, ffa::Level::El2, firmware_),
-      trampoline_(guest::assemble_builtin("smccc_trampoline", emu::layout::kCodeBase)) {
+      machine_(ready(machine, own_machine_, options.pkvm())),
+      firmware_(firmware_config(options, wiring), machine_.engine().memory()),
+      el2_tap_(recorder_, ffa::Level::El2, firmware_) {
   emu::TrapHandler* el2_to_el3 = &firmware_;
   if (wiring.record_calls) {
     firmware_.attach(&recorder_);
@@ -29,7 +36,7 @@ System::System(const SystemOptions& options, SystemWiring wiring)
   if (options.pkvm()) {
     pkvm::PkvmConfig config;
     config.page_size = options.page_size();
-    pkvm_.emplace(config, *el2_to_el3, engine_.memory());
+    pkvm_.emplace(config, *el2_to_el3, machine_.engine().memory());
     if (wiring.record_calls) pkvm_->attach(&recorder_);
     host = &*pkvm_;
   }
@@ -37,15 +44,11 @@ System::System(const SystemOptions& options, SystemWiring wiring)
     el1_tap_.emplace(recorder_, ffa::Level::El1, *host);
     host = &*el1_tap_;
   }
-  engine_.set_trap_handler(host);
-  engine_.load(trampoline_.base, trampoline_.bytes, {.check_sp_alignment = false});
-  emu::TrampolineEntries entries{trampoline_.symbol("arm_smccc_1_2_smc"),
-                                 trampoline_.symbol("arm_smccc_1_2_hvc")};
-  // Each conduit has its own argument/result blocks in the data region.
-  smc_ = std::make_unique<emu::GuestConduit>(engine_, emu::ConduitKind::Smc, entries,
-                                             emu::layout::kDataBase);
-  hvc_ = std::make_unique<emu::GuestConduit>(engine_, emu::ConduitKind::Hvc, entries,
-                                             emu::layout::kDataBase + 0x200);
+  machine_.engine().set_trap_handler(host);
+}
+
+System::~System() {
+  machine_.engine().set_trap_handler(nullptr);
 }
 
 int System::install_and_finalize_pkvm() {
@@ -57,8 +60,9 @@ int System::install_and_finalize_pkvm() {
 }
 
 emu::RunResult System::run_guest(const guest::Image& image, uint64_t entry) {
-  engine_.load(image.base, image.bytes);
-  return engine_.run(entry);
+  machine_.note_untrusted_guest();
+  machine_.engine().load(image.base, image.bytes);
+  return machine_.engine().run(entry);
 }
 
 }  // namespace ffaemu::cli

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/machine.h"
 #include "cli/options.h"
 #include "emu/conduit.h"
 #include "emu/engine.h"
@@ -27,7 +28,10 @@ struct SystemWiring {
 
 class System {
  public:
-  explicit System(const SystemOptions& options, SystemWiring wiring = {});
+  // Uses `machine` (reset for these options) when given, else builds one of its own.
+  explicit System(const SystemOptions& options, SystemWiring wiring = {},
+                  Machine* machine = nullptr);
+  ~System();
   System(const System&) = delete;
   System& operator=(const System&) = delete;
 
@@ -39,28 +43,23 @@ class System {
   emu::RunResult run_guest(const guest::Image& image, uint64_t entry);
 
   [[nodiscard]] const SystemOptions& options() const { return options_; }
-  [[nodiscard]] emu::Engine& engine() { return engine_; }
+  [[nodiscard]] emu::Engine& engine() { return machine_.engine(); }
   // The conduit the kernel's PSCI description names (`conduit` option), and each one by kind.
   [[nodiscard]] emu::Conduit& conduit() { return conduit(options_.conduit()); }
-  [[nodiscard]] emu::Conduit& conduit(emu::ConduitKind kind) {
-    return kind == emu::ConduitKind::Smc ? *smc_ : *hvc_;
-  }
+  [[nodiscard]] emu::Conduit& conduit(emu::ConduitKind kind) { return machine_.conduit(kind); }
   [[nodiscard]] fw::El3Firmware& firmware() { return firmware_; }
   [[nodiscard]] pkvm::Pkvm* pkvm() { return pkvm_ ? &*pkvm_ : nullptr; }
   [[nodiscard]] trace::CallRecorder& recorder() { return recorder_; }
 
  private:
   SystemOptions options_;
-  std::vector<emu::RegionSpec> regions_;
-  emu::Engine engine_;
+  std::unique_ptr<Machine> own_machine_;
+  Machine& machine_;
   trace::CallRecorder recorder_;
   fw::El3Firmware firmware_;
   trace::CallRecorder::Tap el2_tap_;
   std::optional<pkvm::Pkvm> pkvm_;
   std::optional<trace::CallRecorder::Tap> el1_tap_;
-  guest::Image trampoline_;
-  std::unique_ptr<emu::GuestConduit> smc_;
-  std::unique_ptr<emu::GuestConduit> hvc_;
 };
 
 }  // namespace ffaemu::cli

@@ -530,6 +530,7 @@ bool Engine::el2_present() const {
 
 void Engine::attach(ExecObserver* observer) {
   Impl& s = *impl_;
+  if (observer == nullptr && s.observer_hooks.empty()) return;
   for (uc_hook h : s.observer_hooks)
     uc_hook_del(s.uc, h);
   s.observer_hooks.clear();
@@ -566,6 +567,19 @@ CpuRegs Engine::cpu() const {
   check(uc_reg_read_batch(impl_->uc, reg_ids().all.data(), ptrs.data(), kCpuRegCount),
         "uc_reg_read_batch");
   return out;
+}
+
+void Engine::reset_cpu() {
+  std::array<uint64_t, kCpuRegCount> zero{};
+  std::array<int, kCpuRegCount> ids;
+  std::array<void*, kCpuRegCount> ptrs;
+  int n = 0;
+  for (int i = 0; i < kCpuRegCount; ++i) {
+    if (i == static_cast<int>(Reg::Sp) || i == static_cast<int>(Reg::Pc)) continue;
+    ids[n] = uc_reg_id(i);
+    ptrs[n++] = &zero[i];
+  }
+  check(uc_reg_write_batch(impl_->uc, ids.data(), ptrs.data(), n), "uc_reg_write_batch");
 }
 
 std::string Engine::disassemble_at(uint64_t address) const {

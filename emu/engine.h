@@ -141,6 +141,8 @@ class Engine {
   void set_reg(int index, uint64_t value);
   void set_reg(Reg r, uint64_t value) { set_reg(static_cast<int>(r), value); }
   [[nodiscard]] CpuRegs cpu() const;
+  // x0-x30 and NZCV back to zero, as on a fresh engine (SP and PC are set by every run).
+  void reset_cpu();
 
   // Runs from `entry` with x30 = the exit address until the guest returns there, a handler stops
   // it, or it faults. Guest faults are results, not exceptions; a TrapHandler's exception is

@@ -84,7 +84,8 @@ RegionMemory::Region& RegionMemory::add(RegionSpec spec) {
   auto* raw = static_cast<uint8_t*>(std::aligned_alloc(kRegionAlign, spec.size));
   if (raw == nullptr) throw std::bad_alloc();
   std::memset(raw, 0, spec.size);
-  regions_.push_back(Region{std::move(spec), {raw, &free_aligned}});
+  size_t pages = spec.size / kRegionAlign;
+  regions_.push_back(Region{std::move(spec), {raw, &free_aligned}, std::vector<bool>(pages)});
   return regions_.back();
 }
 
@@ -132,7 +133,31 @@ void RegionMemory::write(PhysAddr addr, std::span<const uint8_t> in) {
         fmt::format("write of {} bytes at {} is outside guest memory", in.size(), addr));
   }
   std::memcpy(r->bytes.get() + (addr.value - r->spec.base), in.data(), in.size());
+  if (!in.empty()) {
+    uint64_t first = (addr.value - r->spec.base) / kRegionAlign;
+    uint64_t last = (addr.value - r->spec.base + in.size() - 1) / kRegionAlign;
+    for (uint64_t p = first; p <= last; ++p)
+      r->dirty[p] = true;
+  }
   if ((r->spec.perms & kExec) && on_code_write) on_code_write(addr.value, addr.value + in.size());
+}
+
+void RegionMemory::reset(const std::function<bool(const RegionSpec&)>& also) {
+  for (Region& r : regions_) {
+    bool whole = also(r.spec);
+    for (size_t p = 0; p < r.dirty.size(); ++p) {
+      if (!whole && !r.dirty[p]) continue;
+      std::memset(r.bytes.get() + p * kRegionAlign, 0, kRegionAlign);
+      uint64_t at = r.spec.base + p * kRegionAlign;
+      if ((r.spec.perms & kExec) && on_code_write) on_code_write(at, at + kRegionAlign);
+    }
+  }
+  mark_clean();
+}
+
+void RegionMemory::mark_clean() {
+  for (Region& r : regions_)
+    std::fill(r.dirty.begin(), r.dirty.end(), false);
 }
 
 }  // namespace ffaemu::emu

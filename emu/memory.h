@@ -74,6 +74,7 @@ class RegionMemory final : public GuestMemory {
   struct Region {
     RegionSpec spec;
     std::unique_ptr<uint8_t, void (*)(uint8_t*)> bytes;
+    std::vector<bool> dirty;  // per 4 KiB page written through write() since the last reset
   };
 
   // Adds a zeroed region; throws std::invalid_argument when it is empty, not 4 KiB aligned, or
@@ -88,6 +89,12 @@ class RegionMemory final : public GuestMemory {
   [[nodiscard]] uint8_t* host(PhysAddr addr, uint64_t len);
   [[nodiscard]] const std::vector<Region>& regions() const { return regions_; }
   [[nodiscard]] const RegionSpec* by_name(std::string_view name) const;
+
+  // Zeroes the pages written through write() since the last reset, and every region `also`
+  // selects (the ones EL1 code may have stored to), so the memory is as new for the next user.
+  void reset(const std::function<bool(const RegionSpec&)>& also);
+  // Takes the current contents as the state reset() returns to (after loading fixed code).
+  void mark_clean();
 
   // Called after a host write into an executable region, so translated code can be dropped.
   std::function<void(uint64_t begin, uint64_t end)> on_code_write;
