@@ -19,7 +19,15 @@ struct RateTarget {
   double minimum_per_second;
 };
 
+// A floor on a named counter of a benchmark (e.g. boots_per_s).
+struct CounterTarget {
+  std::string benchmark;
+  std::string counter;
+  double minimum;
+};
+
 void declare(RatioTarget target);
+void declare(CounterTarget target);
 void declare(RateTarget target);
 
 }  // namespace ffaemu::bench

@@ -13,6 +13,10 @@ std::vector<RatioTarget>& ratios() {
   static std::vector<RatioTarget> r;
   return r;
 }
+std::vector<CounterTarget>& counters() {
+  static std::vector<CounterTarget> c;
+  return c;
+}
 std::vector<RateTarget>& rates() {
   static std::vector<RateTarget> r;
   return r;
@@ -24,13 +28,16 @@ class RecordingReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
       auto it = run.counters.find("items_per_second");
-      if (it != run.counters.end() && run.run_type == Run::RT_Iteration) {
-        rate[run.benchmark_name()] = it->second.value;
+      if (run.run_type != Run::RT_Iteration) continue;
+      if (it != run.counters.end()) rate[run.benchmark_name()] = it->second.value;
+      for (const auto& [name, counter] : run.counters) {
+        counter_values[run.benchmark_name() + "/" + name] = counter.value;
       }
     }
     ConsoleReporter::ReportRuns(runs);
   }
   std::map<std::string, double> rate;
+  std::map<std::string, double> counter_values;
 };
 
 }  // namespace
@@ -40,6 +47,9 @@ void declare(RatioTarget target) {
 }
 void declare(RateTarget target) {
   rates().push_back(std::move(target));
+}
+void declare(CounterTarget target) {
+  counters().push_back(std::move(target));
 }
 
 }  // namespace ffaemu::bench
@@ -64,6 +74,12 @@ int main(int argc, char** argv) {
     fmt::print("rate {} = {:.2f} M/s (target >= {:.2f} M/s) {}\n", t.benchmark, m->second / 1e6,
                t.minimum_per_second / 1e6,
                m->second >= t.minimum_per_second ? "ok" : "BELOW TARGET");
+  }
+  for (const CounterTarget& t : counters()) {
+    auto m = reporter.counter_values.find(t.benchmark + "/" + t.counter);
+    if (m == reporter.counter_values.end()) continue;
+    fmt::print("counter {} {} = {:.0f} (target >= {:.0f}) {}\n", t.benchmark, t.counter, m->second,
+               t.minimum, m->second >= t.minimum ? "ok" : "BELOW TARGET");
   }
   return 0;
 }

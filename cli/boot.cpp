@@ -93,7 +93,7 @@ BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const Boo
   if (session) session->finish();
   run.log = kernel.log();
   run.events = kernel.events();
-  run.calls = system.recorder().records();
+  run.calls = system.recorder().take_records();
   run.timeline = merge(timeline.calls_before, run.calls);
   return run;
 }

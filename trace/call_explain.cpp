@@ -12,7 +12,7 @@ namespace {
 
 using ffa::Level;
 
-std::string with_handler(std::string text, const std::string& handler) {
+std::string with_handler(std::string text, std::string_view handler) {
   return handler.empty() ? text : fmt::format("{} in {}", text, handler);
 }
 

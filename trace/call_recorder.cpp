@@ -1,8 +1,24 @@
 #include "trace/call_recorder.h"
 
 #include <algorithm>
+#include <mutex>
+#include <string>
+#include <unordered_set>
 
 namespace ffaemu::trace {
+namespace {
+
+// Handler names come from a small, fixed set; keeping one copy of each makes a path step a
+// level and a view, with no allocation per call.
+std::string_view intern(std::string_view name) {
+  if (name.empty()) return {};
+  static std::mutex lock;
+  static std::unordered_set<std::string> names;
+  std::lock_guard<std::mutex> guard(lock);
+  return *names.emplace(name).first;
+}
+
+}  // namespace
 
 void CallRecorder::clear() {
   records_.clear();
@@ -10,7 +26,14 @@ void CallRecorder::clear() {
   stack_.clear();
 }
 
+std::vector<CallRecord> CallRecorder::take_records() {
+  std::vector<CallRecord> out = std::move(records_);
+  clear();
+  return out;
+}
+
 size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
+  if (records_.capacity() == 0) records_.reserve(64);
   CallRecord r;
   r.seq = records_.size();
   r.from = from;
@@ -18,10 +41,11 @@ size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
   r.pc = trap.pc;
   r.in = trap.regs;
   r.depth = static_cast<int>(open_.size());
-  r.path.push_back({from, "", true});
+  r.path.reserve(12);  // EL1 -> EL2 -> EL3 -> S-EL2 and back, with one nested EL2 call
+  r.path.push_back({from, {}, true});
   if (stack_.empty() || stack_.back() != from) {
     stack_.push_back(from);
-    append(from, "", true);
+    append(from, {}, true);
   }
   records_.push_back(std::move(r));
   open_.push_back({records_.size() - 1, stack_.size() - 1});
@@ -31,7 +55,7 @@ size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
 // Every open call sees the step: an EL1 call's path includes what EL2's own calls did.
 void CallRecorder::append(ffa::Level level, std::string_view handler, bool entry) {
   for (const Open& o : open_) {
-    records_[o.record].path.push_back({level, std::string(handler), entry});
+    records_[o.record].path.push_back({level, intern(handler), entry});
   }
 }
 
@@ -44,9 +68,9 @@ void CallRecorder::name(ffa::Level level, std::string_view handler) {
                            [level](const PathStep& s) { return s.level == level && s.entry; });
     if (it == path.rend()) continue;
     if (it->handler.empty()) {
-      it->handler = handler;
+      it->handler = intern(handler);
     } else if (it->handler != handler) {
-      it->handler.append("+").append(handler);
+      it->handler = intern(std::string(it->handler).append("+").append(handler));
     }
   }
 }
@@ -63,7 +87,7 @@ void CallRecorder::on_hop(ffa::Level level, std::string_view handler) {
   // Back at a level already on the way: unwind to it, then name what acted there.
   while (stack_.back() != level) {
     stack_.pop_back();
-    append(stack_.back(), "", false);
+    append(stack_.back(), {}, false);
   }
   if (!handler.empty()) name(level, handler);
 }
@@ -77,7 +101,7 @@ void CallRecorder::end(size_t index, const emu::SmcccRegs& out) {
   size_t base = open_.back().stack_base;
   while (stack_.size() > base + 1) {
     stack_.pop_back();
-    append(stack_.back(), "", false);
+    append(stack_.back(), {}, false);
   }
   records_[index].out = out;
   open_.pop_back();
@@ -107,7 +131,7 @@ std::string path_text(const std::vector<PathStep>& path) {
   for (const PathStep& step : path) {
     if (!out.empty()) out += " -> ";
     out += ffa::level_name(step.level);
-    if (!step.handler.empty()) out += " " + step.handler;
+    if (!step.handler.empty()) out.append(" ").append(step.handler);
   }
   return out;
 }

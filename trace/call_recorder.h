@@ -15,8 +15,8 @@ namespace ffaemu::trace {
 
 struct PathStep {
   ffa::Level level;
-  std::string handler;  // what acted at this level; empty on the way back
-  bool entry = true;    // false for the steps of a return
+  std::string_view handler;  // what acted at this level, interned for the process; empty on return
+  bool entry = true;         // false for the steps of a return
 };
 
 struct CallRecord {
@@ -41,6 +41,8 @@ class CallRecorder final : public ffa::HopObserver {
 
   // Records are kept in issue order.
   [[nodiscard]] const std::vector<CallRecord>& records() const { return records_; }
+  // Hands the records over (the recorder is empty afterwards).
+  [[nodiscard]] std::vector<CallRecord> take_records();
   void clear();
 
   // A TrapHandler that records the calls `from` (EL1 or EL2) issues, then hands them to `inner`.

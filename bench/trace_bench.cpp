@@ -1,0 +1,118 @@
+// Tracing cost: a guest loop traced per instruction (jsonl, to a null sink and to a file) against
+// the same loop under a bare Unicorn code hook in the same run (target 0.25x, tracing issue), and
+// a boot with tracing off but calls recorded against one recording nothing (target 0.95x).
+#include <benchmark/benchmark.h>
+#include <unicorn/unicorn.h>
+
+#include <cstdio>
+#include <fstream>
+#include <ostream>
+#include <stdexcept>
+
+#include "cli/boot.h"
+#include "emu/engine.h"
+#include "emu/layout.h"
+#include "ratio.h"
+#include "trace/insn_tracer.h"
+#include "trace/writer.h"
+
+namespace {
+
+using namespace ffaemu;
+
+constexpr uint64_t kCode = emu::layout::kCodeBase;
+constexpr uint64_t kExit = emu::layout::kExitAddress;
+constexpr uint64_t kLoop = 100'000;
+// subs x0, x0, #1; b.ne .-4; ret
+constexpr uint32_t kLoopGuest[] = {0xf1000400, 0x54ffffe1, 0xd65f03c0};
+
+void empty_code_hook(uc_engine*, uint64_t, uint32_t, void*) {}
+
+void BM_Raw_CodeHookLoop(benchmark::State& state) {
+  uc_engine* uc = nullptr;
+  if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) throw std::runtime_error("uc_open");
+  uc_mem_map(uc, kCode, emu::layout::kCodeSize, UC_PROT_READ | UC_PROT_EXEC);
+  uc_mem_write(uc, kCode, kLoopGuest, sizeof kLoopGuest);
+  uc_hook h;
+  uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&empty_code_hook), nullptr, 1, 0);
+  for (auto _ : state) {
+    uint64_t n = kLoop, lr = kExit;
+    uc_reg_write(uc, UC_ARM64_REG_X0, &n);
+    uc_reg_write(uc, UC_ARM64_REG_X30, &lr);
+    uc_emu_start(uc, kCode, kExit, 0, 10 * kLoop);
+  }
+  uc_close(uc);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * (2 * kLoop + 1)));
+}
+
+class NullBuffer : public std::streambuf {
+ protected:
+  int overflow(int c) override { return c; }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
+void traced_loop(benchmark::State& state, std::ostream& sink) {
+  auto regions = emu::layout::default_regions();
+  emu::Engine engine(regions);
+  engine.load(kCode, {reinterpret_cast<const uint8_t*>(kLoopGuest), sizeof kLoopGuest});
+  auto writer = trace::make_writer("jsonl", sink);
+  trace::InsnTracer tracer(engine, *writer);
+  emu::RunOptions options;
+  options.budget = 10 * kLoop;
+  options.args[0] = kLoop;
+  for (auto _ : state) {
+    if (!engine.run(kCode, options).exited()) throw std::runtime_error("loop did not return");
+  }
+  writer->finish();
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * (2 * kLoop + 1)));
+}
+
+void BM_Trace_Insn_Jsonl_Null(benchmark::State& state) {
+  NullBuffer null;
+  std::ostream sink(&null);
+  traced_loop(state, sink);
+}
+
+void BM_Trace_Insn_Jsonl_File(benchmark::State& state) {
+  std::string path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+                     "/ffaemu_bench_trace.jsonl";
+  {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    traced_loop(state, file);
+  }
+  std::remove(path.c_str());
+}
+
+// The default boot with every call recorded (what `ffaemu run` does with no --trace).
+void BM_Trace_Off(benchmark::State& state) {
+  cli::Machine machine;
+  cli::SystemOptions options;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(cli::boot(options, {}, nullptr, &machine));
+  state.SetItemsProcessed(state.iterations());
+}
+
+// The same boot recording nothing: the baseline for BM_Trace_Off.
+void BM_Boot_Untraced(benchmark::State& state) {
+  cli::Machine machine;
+  cli::SystemOptions options;
+  cli::SystemWiring wiring{.record_calls = false, .partitions = {}};
+  for (auto _ : state)
+    benchmark::DoNotOptimize(cli::boot(options, wiring, nullptr, &machine));
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_Raw_CodeHookLoop);
+BENCHMARK(BM_Trace_Insn_Jsonl_Null);
+BENCHMARK(BM_Trace_Insn_Jsonl_File);
+BENCHMARK(BM_Boot_Untraced);
+BENCHMARK(BM_Trace_Off);
+
+const bool kTargets = [] {
+  bench::declare(bench::RatioTarget{"BM_Trace_Insn_Jsonl_Null", "BM_Raw_CodeHookLoop", 0.25});
+  bench::declare(bench::RatioTarget{"BM_Trace_Insn_Jsonl_File", "BM_Raw_CodeHookLoop", 0.25});
+  bench::declare(bench::RatioTarget{"BM_Trace_Off", "BM_Boot_Untraced", 0.95});
+  return true;
+}();
+
+}  // namespace
