@@ -12,8 +12,8 @@ namespace ffaemu::guest {
 
 struct Diagnostic {
   std::string file;
-  int line = 0;    // 1-based
-  int column = 0;  // 1-based
+  int line = 0;      // 1-based
+  int column = 0;    // 1-based
   std::string kind;  // "error", "warning" or "note"
   std::string message;
   std::string source_line;
@@ -47,8 +47,8 @@ struct Image {
   [[nodiscard]] bool has_symbol(std::string_view name) const;
 };
 
-// Assembles `source` (named `file` in diagnostics) linked at `base`. Throws AssemblyError with every
-// diagnostic on failure, including relocations that cannot be resolved within the image.
+// Assembles `source` (named `file` in diagnostics) linked at `base`. Throws AssemblyError with
+// every diagnostic on failure, including relocations that cannot be resolved within the image.
 Image assemble(std::string_view source, std::string_view file, uint64_t base = 0);
 
 // Guests bundled from guest_images/*.S at build time, by file stem ("smccc_trampoline").
