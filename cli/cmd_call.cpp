@@ -57,7 +57,8 @@ int call_command(const CallArgs& args, Io io) {
     for (const auto& [name, value] : args.system.values())
       system_json[name] = value;
     io.out << nlohmann::ordered_json{{"system", system_json}, {"calls", out}}.dump(2) << "\n";
-  } else {
+  } else if (!(args.trace && args.trace->file == "-")) {
+    // A trace written to standard output already lists every call.
     for (const trace::CallRecord& r : records)
       io.out << trace::format_call(r, {io.color}) << "\n";
   }

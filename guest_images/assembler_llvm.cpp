@@ -111,7 +111,7 @@ class SourceLocator {
     return buffer_of(loc) == sm_.getMainFileID();
   }
   [[nodiscard]] bool is_unmapped_expansion(unsigned buffer) const {
-    return buffer != 0 && buffer != sm_.getMainFileID() && !call_sites_.contains(buffer);
+    return buffer != 0 && buffer != sm_.getMainFileID() && call_sites_.count(buffer) == 0;
   }
   void map_expansion(unsigned buffer, llvm::SMLoc call_site) {
     call_sites_.emplace(buffer, call_site);
