@@ -63,6 +63,7 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
   CLI::App* run_cmd = app.add_subcommand("run", "Boot a system and print the outcome");
   run_cmd->add_option("scenario", scenario, "Scenario file (YAML)");
   run_cmd->add_flag("--json", run.json, "Print JSON (docs/json.md)");
+  run_cmd->add_flag("--summary", run.summary, "Print the outcome only, without the timeline");
   add_system_options(run_cmd, run_raw);
   TraceFlags run_trace;
   run_trace.add(run_cmd, true);

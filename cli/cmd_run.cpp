@@ -154,8 +154,10 @@ int run_one(const SystemOptions& options, const Scenario* scenario, const RunArg
     io.out << run_json(run).dump(2) << "\n";
   } else {
     io.out << fmt::format("ffaemu run: {}\n\n", summary(options));
-    print_timeline(run, io);
-    io.out << "\n";
+    if (!args.summary) {
+      print_timeline(run, io);
+      io.out << "\n";
+    }
     print_outcome(run, io);
   }
   return scenario ? check_expectations(*scenario, run, io) : kExitOk;
@@ -193,6 +195,7 @@ int run_default(const RunArgs& args, Io io) {
                           errno_text(b.probe_error), b.partitions, lnx::tpm_state_name(b.tpm),
                           lnx::ima_state_name(b.ima));
   }
+  if (args.summary) return kExitOk;
   io.out << fmt::format("\nThe default system (driver {}), call by call:\n\n",
                         args.system.get("driver"));
   const BootRun& chosen = runs.back();

@@ -24,6 +24,7 @@ struct RunArgs {
   SystemOptions system;
   std::set<std::string> system_given;  // options named on the command line
   bool json = false;
+  bool summary = false;  // outcome only, no timeline
   std::optional<TraceArgs> trace;
 };
 int run_command(const RunArgs& args, Io io);
