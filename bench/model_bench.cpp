@@ -3,8 +3,11 @@
 // BM_Conduit_Pkvm_* at least 0.6x (pKVM issue). BM_RawTrampoline is measured in the same run.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
+#include "cli/app.h"
 #include "cli/boot.h"
 #include "cli/system.h"
 #include "ffa_core/abi/ffa.h"
@@ -106,12 +109,29 @@ void BM_Boot_Default(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * calls));
 }
 
+// The shipped matrix (`ffaemu matrix --jobs 2`), reported as combinations per second. Target:
+// the whole matrix (at least 1,000 combinations) in under a second of wall time.
+void BM_Matrix_Full(benchmark::State& state) {
+  std::ostringstream out, err;
+  for (auto _ : state) {
+    out.str("");
+    if (cli::ffaemu_main({"matrix", "--jobs", "2", "--json"}, out, err) != cli::kExitOk) {
+      throw std::runtime_error("the shipped matrix has failures");
+    }
+  }
+  std::string text = out.str();
+  auto combinations = std::count(text.begin(), text.end(), '\n');
+  state.counters["combinations"] = static_cast<double>(combinations);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * combinations));
+}
+
 BENCHMARK(BM_Conduit_Spmc_Version);
 BENCHMARK(BM_Conduit_Spmc_IdGet);
 BENCHMARK(BM_Conduit_Spmc_PartitionInfoGet);
 BENCHMARK(BM_Conduit_Pkvm_PartitionInfoGet);
 BENCHMARK(BM_Conduit_Pkvm_Forwarded);
 BENCHMARK(BM_Boot_Default);
+BENCHMARK(BM_Matrix_Full)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 const bool kTargets = [] {
   for (const char* name :
