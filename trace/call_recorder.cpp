@@ -10,12 +10,19 @@ namespace {
 
 // Handler names come from a small, fixed set; keeping one copy of each makes a path step a
 // level and a view, with no allocation per call.
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 std::string_view intern(std::string_view name) {
   if (name.empty()) return {};
   static std::mutex lock;
-  static std::unordered_set<std::string> names;
+  static std::unordered_set<std::string, NameHash, std::equal_to<>> names;
   std::lock_guard<std::mutex> guard(lock);
-  return *names.emplace(name).first;
+  auto it = names.find(name);
+  if (it == names.end()) it = names.emplace(name).first;
+  return *it;
 }
 
 }  // namespace
