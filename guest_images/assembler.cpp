@@ -1,5 +1,5 @@
 // The LLVM-free half of the assembler: diagnostics, limits on the source text, and linking the
-// object from assembler_llvm.cpp at a base address (applying or reporting every relocation).
+// object from guest_images/llvm/ at a base address (applying or reporting every relocation).
 #include "guest_images/assembler.h"
 
 #include <algorithm>

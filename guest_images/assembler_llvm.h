@@ -1,5 +1,5 @@
-// The LLVM MC front end (assembler_llvm.cpp) behind an LLVM-free interface: one assembled object
-// as plain data, which assembler.cpp links. Keeps the slow-to-compile MC headers in one file.
+// The LLVM MC front end (guest_images/llvm/) behind an LLVM-free interface: one assembled object
+// as plain data, which assembler.cpp links. Keeps the slow-to-compile MC headers out of the rest.
 #pragma once
 
 #include <cstdint>
