@@ -89,7 +89,13 @@ BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const Boo
   lnx::Kernel kernel(kernel_config(options), deps, &timeline);
   BootRun run;
   run.options = options;
-  run.result = kernel.boot();
+  try {
+    run.result = kernel.boot();
+  } catch (const emu::ConduitError& e) {
+    // The kernel executed an smc/hvc the machine cannot take: an oops, then a panic.
+    const emu::Fault* f = e.result().fault ? &*e.result().fault : nullptr;
+    run.result = kernel.panic(f ? f->message() : e.what());
+  }
   if (session) session->finish();
   run.log = kernel.log();
   run.events = kernel.events();
@@ -109,6 +115,7 @@ nlohmann::ordered_json outcome_json(const lnx::BootResult& r) {
       {"consumers",
        {{"tpm", std::string(lnx::tpm_state_name(r.tpm))},
         {"ima", std::string(lnx::ima_state_name(r.ima))}}},
+      {"panicked", r.panic.has_value()},
   };
 }
 

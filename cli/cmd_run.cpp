@@ -69,6 +69,7 @@ void print_outcome(const BootRun& run, const Io& io) {
   io.out << fmt::format("  partitions   {}\n", r.partitions);
   io.out << fmt::format("  tpm          {}\n", lnx::tpm_state_name(r.tpm));
   io.out << fmt::format("  ima          {}\n", lnx::ima_state_name(r.ima));
+  if (r.panic) io.out << fmt::format("  panic        {}\n", paint(io, "31", *r.panic));
 }
 
 void print_timeline(const BootRun& run, const Io& io) {

@@ -85,6 +85,7 @@ const std::map<std::string, std::string>& outcome_keys() {
       {"partitions", "a number"},
       {"consumers.tpm", "bound, missing or failed"},
       {"consumers.ima", "tpm, bypass or failed"},
+      {"panicked", "true or false"},
   };
   return keys;
 }

@@ -246,7 +246,7 @@ ScenarioCall scenario_call(const Reader& r, const YAML::Node& n) {
 
 void outcome_field(const Reader& r, const std::string& key, const YAML::Node& v,
                    OutcomeExpect& out) {
-  if (key == "ffa_ready") {
+  if (key == "ffa_ready" || key == "panicked") {
     out[key] = r.boolean(v, key);
   } else if (key == "partitions") {
     out[key] = r.integer(v, key);
@@ -289,8 +289,9 @@ void outcome_field(const Reader& r, const std::string& key, const YAML::Node& v,
 
 OutcomeExpect outcome(const Reader& r, const YAML::Node& n) {
   OutcomeExpect out;
-  for (const auto& [key, value] : r.entries(
-           n, "expect", {"ffa_ready", "ready_at", "probe_error", "partitions", "consumers"})) {
+  for (const auto& [key, value] :
+       r.entries(n, "expect",
+                 {"ffa_ready", "ready_at", "probe_error", "partitions", "consumers", "panicked"})) {
     if (key != "consumers") {
       outcome_field(r, key, value, out);
       continue;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 namespace ffaemu::lnx {
 
 std::string_view tpm_state_name(TpmState state) {
@@ -76,6 +78,14 @@ const BootResult& Kernel::boot() {
   printk_.set_stage("after_initcalls");
   driver_core_.deferred_probe_timeout_expire();
   collect_result();
+  return result_;
+}
+
+const BootResult& Kernel::panic(std::string_view oops) {
+  printk_.log(LogLevel::Err, fmt::format("Internal error: Oops - {}", oops));
+  printk_.log(LogLevel::Err, "Kernel panic - not syncing: Oops: Fatal exception");
+  collect_result();
+  result_.panic = std::string(oops);
   return result_;
 }
 

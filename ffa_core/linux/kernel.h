@@ -36,6 +36,7 @@ struct BootResult {
   int partitions = 0;                   // partition devices registered from discovery
   TpmState tpm = TpmState::Missing;
   ImaState ima = ImaState::Bypass;
+  std::optional<std::string> panic;       // why the boot died, when it did
   std::vector<InitcallRecord> initcalls;  // in run order
 };
 
@@ -59,6 +60,9 @@ class Kernel {
 
   // Runs the boot once; later calls return the same result.
   const BootResult& boot();
+  // The CPU took an exception the kernel cannot handle in the middle of boot() (an smc/hvc that
+  // is UNDEFINED here): die() then panic(). Returns the result as far as the boot got.
+  const BootResult& panic(std::string_view oops);
   // module_exit(ffa_exit) of the variant: the FF-A core's remove path.
   void ffa_exit();
 

@@ -175,6 +175,18 @@ TEST(App, RunMissingScenario_IsAUsageError) {
   EXPECT_EQ(r.err, "ffaemu: /nonexistent/s.yaml: cannot read the file\n");
 }
 
+TEST(App, RunHvcWithoutEl2_KernelPanicsAtTheHvcAndTheRunStillReports) {
+  Result r = ffaemu({"run", "--pkvm", "off", "--conduit", "hvc", "--json"});
+  ASSERT_EQ(r.status, kExitOk) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["outcome"]["panicked"], true);
+  EXPECT_EQ(j["outcome"]["ffa_ready"], false);
+  EXPECT_TRUE(j["initcalls"].empty());
+  EXPECT_EQ(j["log"].back()["text"], "Kernel panic - not syncing: Oops: Fatal exception");
+  EXPECT_NE(j["log"][j["log"].size() - 2]["text"].get<std::string>().find("`hvc #0`"),
+            std::string::npos);
+}
+
 TEST(App, RunJson_HasTheDocumentedShape) {
   Result r = ffaemu({"run", "--driver", "platform-driver-probe", "--json"});
   ASSERT_EQ(r.status, kExitOk);

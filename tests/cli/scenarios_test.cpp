@@ -50,7 +50,9 @@ TEST(Scenarios, DefaultMatrix_AllCombinationsPass) {
 // cannot boot on it) and IMA's late_initcall_sync retry.
 TEST(Scenarios, ExtraMatrices_AllCombinationsPass) {
   const fs::path dir = fs::path(FFAEMU_SOURCE_DIR) / "scenarios";
-  for (auto [file, count] : {std::pair{"matrix-hvc.yaml", "120"}, {"matrix-ima.yaml", "240"}}) {
+  for (auto [file, count] : {std::pair{"matrix-hvc.yaml", "120"},
+                             {"matrix-hvc-no-el2.yaml", "20"},
+                             {"matrix-ima.yaml", "240"}}) {
     std::string output;
     EXPECT_EQ(run({"matrix", (dir / file).string(), "--jobs", "2"}, output), kExitOk) << output;
     EXPECT_NE(output.find(std::string(count) + " combinations, " + count + " passed, 0 failed"),
