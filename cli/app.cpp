@@ -131,42 +131,51 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
     return kExitUsage;
   }
 
-  if (run_cmd->parsed()) {
-    if (!scenario.empty()) run.scenario = scenario;
-    if (!apply(run_raw, run.system, err)) return kExitUsage;
-    for (const auto& [name, value] : run_raw) {
-      if (!value.empty()) run.system_given.insert(name);
+  auto dispatch = [&]() -> int {
+    if (run_cmd->parsed()) {
+      if (!scenario.empty()) run.scenario = scenario;
+      if (!apply(run_raw, run.system, err)) return kExitUsage;
+      for (const auto& [name, value] : run_raw) {
+        if (!value.empty()) run.system_given.insert(name);
+      }
+      if (!run_trace.file.empty()) run.trace = run_trace.args();
+      return run_command(run, io);
     }
-    if (!run_trace.file.empty()) run.trace = run_trace.args();
-    return run_command(run, io);
-  }
-  if (call_cmd->parsed()) {
-    if (!apply(call_raw, call.system, err)) return kExitUsage;
-    if (!call_trace.file.empty()) call.trace = call_trace.args();
-    return call_command(call, io);
-  }
-  if (trace_cmd->parsed()) {
-    if (!apply(trace_raw, traced.system, err)) return kExitUsage;
-    if (!entry.empty()) traced.entry = entry;
-    traced.trace = trace_flags.args();
-    return trace_command(traced, io);
-  }
-  if (explain_cmd->parsed()) return explain_command(explain, io);
-  if (matrix_cmd->parsed()) {
-    if (!matrix_file.empty()) matrix.file = matrix_file;
-    if (!shard.empty()) matrix.shard = shard;
-    if (!junit.empty()) matrix.junit = junit;
-    return matrix_command(matrix, io);
-  }
+    if (call_cmd->parsed()) {
+      if (!apply(call_raw, call.system, err)) return kExitUsage;
+      if (!call_trace.file.empty()) call.trace = call_trace.args();
+      return call_command(call, io);
+    }
+    if (trace_cmd->parsed()) {
+      if (!apply(trace_raw, traced.system, err)) return kExitUsage;
+      if (!entry.empty()) traced.entry = entry;
+      traced.trace = trace_flags.args();
+      return trace_command(traced, io);
+    }
+    if (explain_cmd->parsed()) return explain_command(explain, io);
+    if (matrix_cmd->parsed()) {
+      if (!matrix_file.empty()) matrix.file = matrix_file;
+      if (!shard.empty()) matrix.shard = shard;
+      if (!junit.empty()) matrix.junit = junit;
+      return matrix_command(matrix, io);
+    }
+    try {
+      size_t used = 0;
+      as.base = std::stoull(base, &used, 0);
+      if (used != base.size()) throw std::invalid_argument(base);
+    } catch (const std::exception&) {
+      err << "ffaemu: bad --base '" << base << "': expected a number (hex with 0x)\n";
+      return kExitUsage;
+    }
+    return asm_command(as, io);
+  };
+  // A model or engine exception is an ffaemu bug, never the user's: say so, never abort.
   try {
-    size_t used = 0;
-    as.base = std::stoull(base, &used, 0);
-    if (used != base.size()) throw std::invalid_argument(base);
-  } catch (const std::exception&) {
-    err << "ffaemu: bad --base '" << base << "': expected a number (hex with 0x)\n";
-    return kExitUsage;
+    return dispatch();
+  } catch (const std::exception& e) {
+    err << "ffaemu: internal error: " << e.what() << "\n";
+    return kExitFailed;
   }
-  return asm_command(as, io);
 }
 
 }  // namespace ffaemu::cli
