@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ffa_core/abi/ffa.h"
+#include "ffa_core/abi/tpm_crb.h"
 #include "ffa_core/abi/uuid.h"
 
 namespace ffaemu::fw {
@@ -62,7 +63,7 @@ struct FirmwareConfig {
 };
 
 // The fTPM UUID Linux's tpm_crb_ffa binds to (drivers/char/tpm/tpm_crb_ffa.c).
-inline constexpr std::string_view kTpmUuid = "17b862a4-1806-4faf-86b3-089a58353861";
+inline constexpr std::string_view kTpmUuid = ffa::crb::kUuid;
 
 // Option parsing for the CLI and scenarios; names round-trip.
 [[nodiscard]] std::optional<SpmcPersona> parse_persona(std::string_view text);

@@ -5,27 +5,15 @@
 
 #include <cstdint>
 
+#include "ffa_core/abi/tpm_crb.h"
 #include "ffa_core/linux/arm_ffa/driver.h"
 #include "ffa_core/linux/initcalls.h"
 
 namespace ffaemu::lnx {
 
-namespace crb_ffa {
-inline constexpr uint32_t kOk = 0x05000001;
-inline constexpr uint32_t kOkResultsReturned = 0x05000002;
-inline constexpr uint32_t kNoFunc = 0x8e000001;
-inline constexpr uint32_t kNotSup = 0x8e000002;
-inline constexpr uint32_t kInvArg = 0x8e000005;
-inline constexpr uint32_t kInvCrbCtrlData = 0x8e000006;
-inline constexpr uint32_t kAlready = 0x8e000009;
-inline constexpr uint32_t kDenied = 0x8e00000a;
-inline constexpr uint32_t kNoMem = 0x8e00000b;
-inline constexpr uint32_t kGetInterfaceVersion = 0x0f000001;
-inline constexpr uint32_t kStart = 0x0f000201;
-inline constexpr int kStartTypeCommand = 0;  // CRB_FFA_START_TYPE_COMMAND
-}  // namespace crb_ffa
+namespace crb_ffa = ffa::crb;
 
-inline constexpr const char* kTpmCrbFfaUuid = "17b862a4-1806-4faf-86b3-089a58353861";
+inline constexpr std::string_view kTpmCrbFfaUuid = ffa::crb::kUuid;
 
 // tpm_crb_ffa_to_linux_errno.
 [[nodiscard]] int tpm_crb_ffa_to_linux_errno(uint32_t status);

@@ -5,21 +5,14 @@
 #include <array>
 #include <cstdint>
 
+#include "ffa_core/abi/tpm_crb.h"
 #include "ffa_core/firmware/spmc/services/service.h"
 
 namespace ffaemu::fw {
 
 namespace crb {
-inline constexpr uint32_t kGetInterfaceVersion = 0x0f000001;
-inline constexpr uint32_t kGetFeatureInfo = 0x0f000101;
-inline constexpr uint32_t kStart = 0x0f000201;
-inline constexpr uint32_t kOk = 0x05000001;
-inline constexpr uint32_t kOkResultsReturned = 0x05000002;
-inline constexpr uint32_t kNoFunc = 0x8e000001;
-inline constexpr uint32_t kNotSup = 0x8e000002;
-inline constexpr uint32_t kInvArg = 0x8e000005;
-inline constexpr uint32_t kInterfaceVersion = 0x00010000;  // 1.0
-inline constexpr int kLocalities = 5;
+using namespace ffa::crb;
+inline constexpr uint32_t kInterfaceVersion = 0x00010000;  // what this service implements: 1.0
 }  // namespace crb
 
 class TpmService final : public PartitionService {
