@@ -58,7 +58,9 @@ class Reader {
     try {
       YAML::Node root = YAML::Load(std::string(text));
       if (!root.IsMap()) {
-        throw InputError({file_, root.Mark().line + 1, root.Mark().column + 1},
+        // An empty or comment-only file has no node to point at (yaml-cpp's mark is -1).
+        YAML::Mark m = root.Mark();
+        throw InputError({file_, std::max(m.line, 0) + 1, std::max(m.column, 0) + 1},
                          "expected a mapping of keys at the top level");
       }
       return root;

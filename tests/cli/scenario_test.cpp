@@ -139,6 +139,12 @@ TEST(Scenario, NotAMapping_IsAnError) {
   EXPECT_EQ(error_of("- a\n- b\n"), "s.yaml:1:1: expected a mapping of keys at the top level");
 }
 
+TEST(Scenario, EmptyOrCommentOnlyFile_IsAnErrorAtLineOne) {
+  EXPECT_EQ(error_of(""), "s.yaml:1:1: expected a mapping of keys at the top level");
+  EXPECT_EQ(error_of("# only a comment\n"),
+            "s.yaml:1:1: expected a mapping of keys at the top level");
+}
+
 TEST(Scenario, MissingFile_IsAnInputErrorNamingIt) {
   try {
     (void)load_scenario("/nonexistent/x.yaml");
