@@ -57,6 +57,19 @@ TEST_F(PkvmEl3Test, ProbeSequence_RxTxMapThenPartitionInfoGet_CopiesDescriptorsT
   EXPECT_EQ(smc(emu::regs(fid::kPartitionInfoGet)).x[0], fid::kSuccess);
 }
 
+// do_ffa_version reads only bits 30:16 for the major, so a request with bit 31 set is a v1.0
+// downgrade to ask EL3 about. The SPMD answers NOT_SUPPORTED as a 32-bit value, which pKVM's
+// 64-bit compare with FFA_RET_NOT_SUPPORTED misses: pKVM adopts the invalid request as its version
+// and hands it back. Found by FuzzFfaDispatch; the model follows the kernel and TF-A sources.
+TEST_F(PkvmEl3Test, Version_Bit31Request_EscapesTheSpmdRefusalAndIsAdopted) {
+  ASSERT_EQ(pkvm->install(1, 2), 0);
+  pkvm->finalize();
+  SmcccRegs out = smc(emu::regs(fid::kVersion, 0x80010000));
+  EXPECT_EQ(out.x[0], 0x80010000u);
+  EXPECT_EQ(pkvm->hyp_ffa_version(), 0x80010000u);
+  EXPECT_TRUE(pkvm->version_negotiated());
+}
+
 TEST_F(PkvmEl3Test, RxTxUnmap_UnmapsHypPairAtEl3) {
   ready();
   ASSERT_EQ(smc(emu::regs(fid::kRxTxMap64, kHostRam, kHostRam + 0x1000, 1)), ffa_ok());
