@@ -137,10 +137,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     trap.pc = emu::layout::kCodeBase;
     trap.regs = take_regs(data, size);
     emu::TrapReply reply = host->on_trap(trap);
+    // pKVM hit a hyp_panic (the kernel's BUG paths): the machine stops, there is no reply.
+    if (reply.action == emu::TrapAction::Stop) break;
     if (!allowed_reply(trap.regs, reply.regs, hyp ? &*hyp : nullptr))
       violation("reply form not allowed", trap.regs, reply.regs);
     check_invariants(el3, hyp ? &*hyp : nullptr, trap.regs, reply.regs);
-    if (reply.action == emu::TrapAction::Stop) break;  // pKVM would hyp_panic here
   }
   return 0;
 }
