@@ -1,29 +1,10 @@
 #include "cli/boot.h"
 
+#include "ffa_core/linux/kvm/pkvm_hypervisor.h"
 #include "trace/call_json.h"
 
 namespace ffaemu::cli {
 namespace {
-
-// lnx::Hypervisor over the pKVM model: kvm_arm_init installs it, finalize_pkvm finalises it.
-class PkvmHypervisor final : public lnx::Hypervisor {
- public:
-  explicit PkvmHypervisor(pkvm::Pkvm& pkvm) : pkvm_(pkvm) {}
-  int kvm_arm_init(uint32_t smccc_version) override {
-    return pkvm_.install(static_cast<uint16_t>(smccc_version >> 16),
-                         static_cast<uint16_t>(smccc_version & 0xffff));
-  }
-  int finalize_pkvm() override {
-    pkvm_.finalize();
-    return 0;
-  }
-  [[nodiscard]] bool is_pkvm_initialized() const override {
-    return pkvm_.state() == pkvm::PkvmState::Finalized;
-  }
-
- private:
-  pkvm::Pkvm& pkvm_;
-};
 
 // Remembers, for every boot event, how many calls had started before it, and passes the event
 // on to a trace when there is one.
@@ -75,8 +56,8 @@ lnx::KernelConfig kernel_config(const SystemOptions& options) {
 BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const BootTracing* tracing,
              Machine* machine) {
   System system(options, wiring, machine);
-  std::unique_ptr<PkvmHypervisor> hypervisor;
-  if (system.pkvm()) hypervisor = std::make_unique<PkvmHypervisor>(*system.pkvm());
+  std::unique_ptr<lnx::PkvmHypervisor> hypervisor;
+  if (system.pkvm()) hypervisor = std::make_unique<lnx::PkvmHypervisor>(*system.pkvm());
   std::optional<TraceSession> session;
   if (tracing) session.emplace(tracing->args, system, *tracing->out, tracing->color);
   TimelineObserver timeline(system.recorder(), session ? &*session : nullptr);

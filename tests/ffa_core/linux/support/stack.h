@@ -1,6 +1,5 @@
 // The whole firmware stack in process: EL3 firmware (SPMD + SPMC), pKVM at EL2 when `pkvm on`, and
 // a Conduit per instruction that hands the call to the handler the guest's smc/hvc would reach.
-// PkvmHypervisor is the adapter the composition root needs between pkvm::Pkvm and lnx::Hypervisor.
 #pragma once
 
 #include <memory>
@@ -9,28 +8,10 @@
 #include "emu/layout.h"
 #include "ffa_core/firmware/el3.h"
 #include "ffa_core/linux/kernel.h"
+#include "ffa_core/linux/kvm/pkvm_hypervisor.h"
 #include "ffa_core/pkvm/pkvm.h"
 
 namespace ffaemu::lnx::test {
-
-class PkvmHypervisor final : public Hypervisor {
- public:
-  explicit PkvmHypervisor(pkvm::Pkvm& pkvm) : pkvm_(pkvm) {}
-  int kvm_arm_init(uint32_t smccc_version) override {
-    return pkvm_.install(static_cast<uint16_t>(smccc_version >> 16),
-                         static_cast<uint16_t>(smccc_version & 0xffff));
-  }
-  int finalize_pkvm() override {
-    pkvm_.finalize();
-    return 0;
-  }
-  [[nodiscard]] bool is_pkvm_initialized() const override {
-    return pkvm_.hcall_state().protected_mode_initialized;
-  }
-
- private:
-  pkvm::Pkvm& pkvm_;
-};
 
 class TrapConduit final : public emu::Conduit {
  public:
