@@ -100,6 +100,8 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
   matrix_cmd->add_option("--shard", shard, "Run only shard I of N (I/N, 1-based)");
   matrix_cmd->add_option("--junit", junit, "Write a JUnit XML report");
   matrix_cmd->add_flag("--json", matrix.json, "Print JSON Lines, one object per combination");
+  std::map<std::string, std::string> matrix_raw;
+  add_system_options(matrix_cmd, matrix_raw);
 
   ExplainArgs explain;
   CLI::App* explain_cmd = app.add_subcommand("explain", "Decode a function ID or call name");
@@ -157,6 +159,11 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
       if (!matrix_file.empty()) matrix.file = matrix_file;
       if (!shard.empty()) matrix.shard = shard;
       if (!junit.empty()) matrix.junit = junit;
+      SystemOptions probe;
+      if (!apply(matrix_raw, probe, err)) return kExitUsage;
+      for (const auto& [name, value] : matrix_raw) {
+        if (!value.empty()) matrix.fixed[name] = value;
+      }
       return matrix_command(matrix, io);
     }
     try {

@@ -162,6 +162,12 @@ int matrix_command(const MatrixArgs& args, Io io) {
     io.err << "ffaemu: " << e.what() << "\n";
     return kExitUsage;
   }
+  for (const auto& [name, value] : args.fixed) {
+    (void)m.base.set(name, value);
+    for (auto& [axis, values] : m.axes) {
+      if (axis == name) values = {value};
+    }
+  }
   std::vector<SystemOptions> all = m.combinations();
   std::vector<SystemOptions> mine;
   if (args.shard) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,6 +44,9 @@ struct MatrixArgs {
   std::optional<std::string> shard;  // "I/N", 1-based
   std::optional<std::string> junit;
   bool json = false;
+  // System options from the command line: they fix that option for every combination, and an
+  // axis over it keeps only the given value.
+  std::map<std::string, std::string> fixed;
 };
 int matrix_command(const MatrixArgs& args, Io io);
 

@@ -98,6 +98,13 @@ TEST(Scenarios, MatrixWithAWrongExpectation_FailsAndShowsTheDifference) {
   fs::remove(file);
 }
 
+TEST(Scenarios, SystemOptionOnTheCommandLine_NarrowsTheMatrixAxes) {
+  std::string output;
+  EXPECT_EQ(run({"matrix", "--pkvm", "on", "--driver", "platform-driver-probe"}, output), kExitOk);
+  EXPECT_NE(output.find("216 combinations, 216 passed, 0 failed"), std::string::npos) << output;
+  EXPECT_EQ(output.find("\noff "), std::string::npos);
+}
+
 TEST(Scenarios, BadShard_IsAUsageError) {
   std::string output;
   EXPECT_EQ(run({"matrix", "--shard", "3/2"}, output), kExitUsage);
