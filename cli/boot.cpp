@@ -114,9 +114,6 @@ nlohmann::ordered_json run_json(const BootRun& run) {
                          {"name", i.name},
                          {"ret", i.ret}});
   }
-  nlohmann::ordered_json calls = nlohmann::ordered_json::array();
-  for (const trace::CallRecord& c : run.calls)
-    calls.push_back(trace::call_json(c));
   nlohmann::ordered_json log = nlohmann::ordered_json::array();
   for (const lnx::LogLine& l : run.log) {
     log.push_back({{"level", std::string(lnx::log_level_name(l.level))}, {"text", l.text}});
@@ -124,7 +121,7 @@ nlohmann::ordered_json run_json(const BootRun& run) {
   return {{"system", system_json(run.options)},
           {"outcome", outcome_json(run.result)},
           {"initcalls", initcalls},
-          {"calls", calls},
+          {"calls", trace::calls_json(run.calls)},
           {"log", log}};
 }
 

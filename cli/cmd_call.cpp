@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/boot.h"
 #include "cli/call_parser.h"
 #include "cli/commands.h"
 #include "cli/system.h"
@@ -50,13 +51,10 @@ int call_command(const CallArgs& args, Io io) {
   if (session) session->finish();
   const auto& records = system.recorder().records();
   if (args.json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const trace::CallRecord& r : records)
-      out.push_back(trace::call_json(r));
-    nlohmann::ordered_json system_json = nlohmann::ordered_json::object();
-    for (const auto& [name, value] : args.system.values())
-      system_json[name] = value;
-    io.out << nlohmann::ordered_json{{"system", system_json}, {"calls", out}}.dump(2) << "\n";
+    io.out << nlohmann::ordered_json{{"system", system_json(args.system)},
+                                     {"calls", trace::calls_json(records)}}
+                  .dump(2)
+           << "\n";
   } else if (!(args.trace && args.trace->file == "-")) {
     // A trace written to standard output already lists every call.
     for (const trace::CallRecord& r : records)

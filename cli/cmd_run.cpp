@@ -127,12 +127,8 @@ int run_calls(const SystemOptions& options, const Scenario& s, const RunArgs& ar
                           diff.empty() ? "" : paint(io, "31", "  MISMATCH: " + diff));
   }
   if (args.json) {
-    nlohmann::ordered_json calls = nlohmann::ordered_json::array();
-    for (const trace::CallRecord& r : system.recorder().records()) {
-      calls.push_back(trace::call_json(r));
-    }
     io.out << nlohmann::ordered_json{{"system", system_json(options)},
-                                     {"calls", calls},
+                                     {"calls", trace::calls_json(system.recorder().records())},
                                      {"checks", results}}
                   .dump(2)
            << "\n";

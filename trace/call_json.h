@@ -2,6 +2,8 @@
 // lowercase hex strings of the full 64-bit value.
 #pragma once
 
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "emu/smccc.h"
@@ -13,5 +15,7 @@ namespace ffaemu::trace {
 [[nodiscard]] nlohmann::ordered_json regs_json(const emu::SmcccRegs& regs);
 // {"from", "conduit", "name", "in": {"x0".."x17"}, "out": {...}, "path": ["EL1", ...]}
 [[nodiscard]] nlohmann::ordered_json call_json(const CallRecord& call);
+// [CALL...] in the records' order.
+[[nodiscard]] nlohmann::ordered_json calls_json(const std::vector<CallRecord>& calls);
 
 }  // namespace ffaemu::trace
