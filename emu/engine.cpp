@@ -102,6 +102,18 @@ CpuRegs Engine::cpu() const {
   return out;
 }
 
+void Engine::read_regs(uint64_t mask, CpuRegs& into) const {
+  std::array<int, kCpuRegCount> ids;
+  std::array<void*, kCpuRegCount> ptrs;
+  int n = 0;
+  for (uint64_t m = mask & ((uint64_t{1} << kCpuRegCount) - 1); m; m &= m - 1) {
+    int i = __builtin_ctzll(m);
+    ids[n] = reg_ids().all[i];
+    ptrs[n++] = &into.r[i];
+  }
+  if (n) check(uc_reg_read_batch(impl_->uc, ids.data(), ptrs.data(), n), "uc_reg_read_batch");
+}
+
 void Engine::reset_cpu() {
   std::array<uint64_t, kCpuRegCount> zero{};
   std::array<int, kCpuRegCount> ids;

@@ -141,6 +141,9 @@ class Engine {
   void set_reg(int index, uint64_t value);
   void set_reg(Reg r, uint64_t value) { set_reg(static_cast<int>(r), value); }
   [[nodiscard]] CpuRegs cpu() const;
+  // Reads the registers whose bit is set in `mask` (bit i is CpuRegs index i) into `into` with one
+  // Unicorn call, leaving the others as they were: per-instruction tracing reads a few this way.
+  void read_regs(uint64_t mask, CpuRegs& into) const;
   // x0-x30 and NZCV back to zero, as on a fresh engine (SP and PC are set by every run).
   void reset_cpu();
 

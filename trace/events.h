@@ -31,13 +31,18 @@ struct MemAccess {
   friend bool operator==(const MemAccess&, const MemAccess&) = default;
 };
 
+inline constexpr uint32_t kNoSite = UINT32_MAX;
+
 // One executed instruction. The views point into the tracer's buffers and are valid only during
 // the Writer::insn call that receives the event.
 struct InsnEvent {
   uint64_t seq = 0;  // instructions traced before this one
   uint64_t pc = 0;
   uint32_t size = 4;
-  uint32_t word = 0;                     // little-endian instruction word
+  uint32_t word = 0;  // little-endian instruction word
+  // The tracer's id for this (pc, word) pair; pc, size, word and disasm are the same for every
+  // event with the same site, so a writer may format them once. kNoSite: not to be cached.
+  uint32_t site = kNoSite;
   std::string_view disasm;               // "movz x0, #0x1"
   const emu::CpuRegs* before = nullptr;  // the full register state before the instruction ran
   // Registers the instruction changed. pc appears only when the next pc is not pc + size.

@@ -17,7 +17,6 @@ constexpr int kPc = static_cast<int>(emu::Reg::Pc);
 
 InsnTracer::InsnTracer(emu::Engine& engine, Writer& writer, InsnTracerOptions options)
     : engine_(engine), writer_(writer), options_(options) {
-  deltas_.reserve(emu::kCpuRegCount);
   memory_.reserve(16);
   engine_.attach(this);
 }
@@ -27,21 +26,33 @@ InsnTracer::~InsnTracer() {
 }
 
 const InsnTracer::Decoded& InsnTracer::decode(uint64_t pc, uint32_t size) {
-  uint32_t word = 0;
-  const uint8_t* bytes = engine_.memory().host(emu::PhysAddr{pc}, size);
-  if (bytes) std::memcpy(&word, bytes, std::min<size_t>(size, sizeof word));
+  Decoded*& slot = recent_[(pc >> 2) % recent_.size()];
+  if (slot && slot->pc == pc && slot->bytes && std::memcmp(slot->bytes, &slot->word, 4) == 0) {
+    return *slot;
+  }
   auto [it, added] = cache_.try_emplace(pc);
-  Decoded& d = it->second;
-  if (!added && d.word == word) return d;
-  // New address, or the code there changed since it was decoded (self-modifying or reloaded).
+  slot = &it->second;
+  return redecode(it->second, pc, size);
+}
+
+// Checks the cached decode against guest memory; decodes again for a new address, or when the
+// code there changed since (self-modifying or reloaded), under a new site.
+const InsnTracer::Decoded& InsnTracer::redecode(Decoded& d, uint64_t pc, uint32_t size) {
+  const uint8_t* bytes = engine_.memory().host(emu::PhysAddr{pc}, size);
+  uint32_t word = 0;
+  if (bytes) std::memcpy(&word, bytes, std::min<size_t>(size, sizeof word));
+  if (d.site != kNoSite && d.word == word && d.bytes == bytes) return d;
   ++decodes_;
+  d.pc = pc;
   d.word = word;
+  d.site = static_cast<uint32_t>(decodes_ - 1);
+  d.bytes = size >= 4 ? bytes : nullptr;
   d.writes = kAllRegs;
   if (!bytes) {
     d.text = "<unreadable>";
   } else if (std::optional<emu::DecodedInsn> insn = disasm_.decode(pc, {bytes, size})) {
     d.text = insn->text();
-    d.writes = written_regs(insn->mnemonic, insn->operands);
+    d.writes = written_regs(word, insn->mnemonic, insn->operands);
   } else {
     d.text = fmt::format(".inst {:#010x}", word);
   }
@@ -50,42 +61,33 @@ const InsnTracer::Decoded& InsnTracer::decode(uint64_t pc, uint32_t size) {
 
 // The pending instruction has run and the next one starts at `next_pc`.
 void InsnTracer::complete(uint64_t next_pc) {
-  deltas_.clear();
   uint64_t mask = options_.read_all_registers ? kAllRegs : insn_->writes;
-  auto note = [&](int i, uint64_t now) {
-    uint64_t was = state_.r[static_cast<size_t>(i)];
-    if (was != now) deltas_.push_back({static_cast<uint8_t>(i), was, now});
-  };
-  if (mask == kAllRegs) {
-    emu::CpuRegs now = engine_.cpu();
-    for (int i = 0; i < emu::kCpuRegCount; ++i) {
-      if (i != kPc) note(i, now.r[static_cast<size_t>(i)]);
-    }
-  } else {
-    for (uint64_t m = mask; m; m &= m - 1) {
-      int i = __builtin_ctzll(m);
-      note(i, engine_.reg(i));
-    }
+  engine_.read_regs(mask, now_);
+  size_t n = 0;
+  for (uint64_t m = mask; m; m &= m - 1) {
+    auto i = static_cast<size_t>(__builtin_ctzll(m));
+    if (state_.r[i] != now_.r[i]) deltas_[n++] = {static_cast<uint8_t>(i), state_.r[i], now_.r[i]};
   }
-  if (next_pc != pc_ + size_) deltas_.push_back({static_cast<uint8_t>(kPc), pc_, next_pc});
+  if (next_pc != pc_ + size_) deltas_[n++] = {static_cast<uint8_t>(kPc), pc_, next_pc};
 
   InsnEvent event;
   event.seq = seq_++;
   event.pc = pc_;
   event.size = size_;
   event.word = insn_->word;
+  event.site = insn_->site;
   event.disasm = insn_->text;
   event.before = &state_;
-  event.deltas = deltas_;
+  event.deltas = {deltas_.data(), n};
   event.memory = memory_;
   writer_.insn(event);
 
-  for (const RegDelta& d : deltas_)
-    state_.r[d.reg] = d.new_value;
+  for (size_t k = 0; k < n; ++k)
+    state_.r[deltas_[k].reg] = deltas_[k].new_value;
   state_.r[kPc] = next_pc;
   memory_.clear();
   pending_ = false;
-  write_deferred();
+  if (!deferred_.empty()) write_deferred();
 }
 
 void InsnTracer::write_deferred() {

@@ -5,6 +5,7 @@
 // (emulation-tech.md 3.1); the delta is written when the next instruction starts.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -48,11 +49,15 @@ class InsnTracer final : public emu::ExecObserver {
 
  private:
   struct Decoded {
+    uint64_t pc = 0;
     uint32_t word = 0;
-    uint64_t writes = 0;  // trace/insn_writes.h mask
+    uint32_t site = kNoSite;
+    const uint8_t* bytes = nullptr;  // the guest's copy of the word, to notice when it changes
+    uint64_t writes = 0;             // trace/insn_writes.h mask
     std::string text;
   };
   const Decoded& decode(uint64_t pc, uint32_t size);
+  const Decoded& redecode(Decoded& d, uint64_t pc, uint32_t size);
   void complete(uint64_t next_pc);
   void write_deferred();
 
@@ -60,7 +65,8 @@ class InsnTracer final : public emu::ExecObserver {
   Writer& writer_;
   InsnTracerOptions options_;
   emu::Disassembler disasm_;
-  std::unordered_map<uint64_t, Decoded> cache_;
+  std::unordered_map<uint64_t, Decoded> cache_;  // nodes never move: recent_ points into it
+  std::array<Decoded*, 1024> recent_{};          // direct-mapped by pc, in front of cache_
   uint64_t seq_ = 0;
   uint64_t decodes_ = 0;
 
@@ -70,7 +76,8 @@ class InsnTracer final : public emu::ExecObserver {
   uint32_t size_ = 0;
   const Decoded* insn_ = nullptr;
   emu::CpuRegs state_;  // the registers before the pending instruction
-  std::vector<RegDelta> deltas_;
+  emu::CpuRegs now_;    // the registers read after it (only its write set is current)
+  std::array<RegDelta, emu::kCpuRegCount> deltas_{};
   std::vector<MemAccess> memory_;
   std::vector<CallRecord> deferred_;
 };

@@ -42,8 +42,9 @@ class Writer {
   virtual void insn(const InsnEvent& event) = 0;
   virtual void call(const CallRecord& call) = 0;
   virtual void boot(const BootEvent& event) = 0;
-  // Writes whatever the format keeps for the end (closing brackets, the drcov block table); call
-  // it once, after the last event.
+  // Writes whatever the format keeps for the end (closing brackets, the drcov block table) and
+  // flushes the stream; call it once, after the last event. Until then output may be buffered
+  // (a destroyed writer still hands over what it buffered).
   virtual void finish() = 0;
 };
 

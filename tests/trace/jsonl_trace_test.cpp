@@ -107,6 +107,7 @@ TEST(JsonlTrace, QuotesInDisassemblyAreEscaped) {
   e.disasm = "odd \"text\"\\";
   e.before = &regs;
   w.insn(e);
+  w.finish();
   EXPECT_EQ(json::parse(out.str())["disasm"], "odd \"text\"\\");
 }
 

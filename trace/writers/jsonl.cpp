@@ -1,6 +1,7 @@
 #include "trace/writers/jsonl.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "trace/call_json.h"
 #include "trace/call_text.h"
 #include "trace/writers/append.h"
+#include "trace/writers/out_buffer.h"
 
 namespace ffaemu::trace {
 namespace {
@@ -35,9 +37,13 @@ void append_escaped(std::string& out, std::string_view text) {
 }
 
 // `{"type":"<type>",` followed by the members of `body`.
-void write_typed(std::ostream& out, std::string_view type, const nlohmann::ordered_json& body) {
+void write_typed(OutBuffer& out, std::string_view type, const nlohmann::ordered_json& body) {
   std::string text = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  out << "{\"type\":\"" << type << "\"," << std::string_view(text).substr(1) << '\n';
+  out.put(R"({"type":")");
+  out.put(type);
+  out.put("\",");
+  out.put(std::string_view(text).substr(1));
+  out.put("\n");
 }
 
 }  // namespace
@@ -58,16 +64,11 @@ nlohmann::ordered_json call_event_json(const CallRecord& call) {
   return j;
 }
 
-JsonlWriter::JsonlWriter(std::ostream& out) : out_(out) {
-  line_.reserve(512);
-}
+JsonlWriter::JsonlWriter(std::ostream& out) : out_(out) {}
 
-void JsonlWriter::insn(const InsnEvent& e) {
-  std::string& l = line_;
-  l.clear();
-  l += R"({"type":"insn","seq":)";
-  append_dec(l, e.seq);
-  l += R"(,"pc":")";
+// `,"pc":...,"disasm":"...","regs":{`: the part of an instruction's line fixed by its site.
+std::string JsonlWriter::site_text(const InsnEvent& e) {
+  std::string l = R"(,"pc":")";
   append_hex(l, e.pc);
   l += R"(","size":)";
   append_dec(l, e.size);
@@ -78,31 +79,56 @@ void JsonlWriter::insn(const InsnEvent& e) {
   l += R"(","disasm":")";
   append_escaped(l, e.disasm);
   l += R"(","regs":{)";
+  return l;
+}
+
+void JsonlWriter::insn(const InsnEvent& e) {
+  // `"x0":["`, `,"x0":["` for each register, padded for put_padded.
+  struct Keys {
+    std::array<std::array<char, 16>, emu::kCpuRegCount> text{};
+    std::array<uint8_t, emu::kCpuRegCount> size{};
+    Keys() {
+      for (int i = 0; i < emu::kCpuRegCount; ++i) {
+        std::string key = fmt::format(R"(,"{}":[")", reg_name(i));
+        std::copy(key.begin(), key.end(), text[static_cast<size_t>(i)].begin());
+        size[static_cast<size_t>(i)] = static_cast<uint8_t>(key.size());
+      }
+    }
+    [[nodiscard]] std::string_view get(uint8_t reg, bool first) const {
+      return std::string_view(text[reg].data(), size[reg]).substr(first ? 1 : 0);
+    }
+  };
+  static const Keys keys;
+
+  std::string_view site = sites_.get(e, site_text);
+  char* p = out_.reserve(64 + site.size() + SiteText::kBlock + 64 * e.deltas.size() +
+                         112 * e.memory.size());
+  p = OutBuffer::put(p, R"({"type":"insn","seq":)");
+  p = OutBuffer::put_dec(p, e.seq);
+  p = SiteText::put(p, site);
   for (size_t i = 0; i < e.deltas.size(); ++i) {
     const RegDelta& d = e.deltas[i];
-    l += i ? ",\"" : "\"";
-    l += reg_name(d.reg);
-    l += R"(":[")";
-    append_hex(l, d.old_value);
-    l += R"(",")";
-    append_hex(l, d.new_value);
-    l += R"("])";
+    p = OutBuffer::put_padded<15>(p, keys.get(d.reg, i == 0));
+    p = OutBuffer::put_hex(p, d.old_value);
+    p = OutBuffer::put(p, R"(",")");
+    p = OutBuffer::put_hex(p, d.new_value);
+    p = OutBuffer::put(p, R"("])");
   }
-  l += R"(},"mem":[)";
+  p = OutBuffer::put(p, R"(},"mem":[)");
   for (size_t i = 0; i < e.memory.size(); ++i) {
     const MemAccess& m = e.memory[i];
-    l += i ? R"(,{"op":")" : R"({"op":")";
-    l += m.write ? 'w' : 'r';
-    l += R"(","addr":")";
-    append_hex(l, m.address);
-    l += R"(","size":)";
-    append_dec(l, m.size);
-    l += R"(,"value":")";
-    append_hex(l, m.value);
-    l += R"("})";
+    p = OutBuffer::put(p, i ? R"(,{"op":")" : R"({"op":")");
+    *p++ = m.write ? 'w' : 'r';
+    p = OutBuffer::put(p, R"(","addr":")");
+    p = OutBuffer::put_hex(p, m.address);
+    p = OutBuffer::put(p, R"(","size":)");
+    p = OutBuffer::put_dec(p, m.size);
+    p = OutBuffer::put(p, R"(,"value":")");
+    p = OutBuffer::put_hex(p, m.value);
+    p = OutBuffer::put(p, R"("})");
   }
-  l += "]}\n";
-  out_.write(l.data(), static_cast<std::streamsize>(l.size()));
+  p = OutBuffer::put(p, "]}\n");
+  out_.commit(p);
 }
 
 void JsonlWriter::call(const CallRecord& call) {

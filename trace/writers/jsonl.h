@@ -9,6 +9,7 @@
 
 #include "trace/call_order.h"
 #include "trace/writer.h"
+#include "trace/writers/out_buffer.h"
 
 namespace ffaemu::trace {
 
@@ -21,8 +22,10 @@ class JsonlWriter final : public Writer {
   void finish() override;
 
  private:
-  std::ostream& out_;
-  std::string line_;  // reused for every instruction
+  static std::string site_text(const InsnEvent& event);
+
+  OutBuffer out_;
+  SiteText sites_;
   uint64_t boot_seq_ = 0;
   CallOrder order_;
 };

@@ -1,0 +1,155 @@
+// The output side of the per-instruction writers: a 64 KiB byte buffer in front of the stream,
+// written with raw pointers, and the text each writer formats once per site (InsnEvent::site).
+// At tens of millions of lines a second, std::string appends and one stream write per line cost
+// more than the tracing itself (docs/trace.md, "Speed").
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace/events.h"
+
+namespace ffaemu::trace {
+
+class OutBuffer {
+ public:
+  explicit OutBuffer(std::ostream& out);
+  ~OutBuffer();  // hands over what is left, so an early exit loses nothing
+  OutBuffer(const OutBuffer&) = delete;
+  OutBuffer& operator=(const OutBuffer&) = delete;
+
+  // Room for `n` more bytes: write through the pointer, then commit() where writing ended.
+  [[nodiscard]] char* reserve(size_t n) {
+    if (static_cast<size_t>(limit_ - end_) < n) make_room(n);
+    return end_;
+  }
+  void commit(char* end) { end_ = end; }
+  void put(std::string_view text) { commit(put(reserve(text.size()), text)); }
+
+  // Writes what is buffered to the stream and flushes it.
+  void flush();
+
+  [[nodiscard]] static char* put(char* p, std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    return p + text.size();
+  }
+  // put() for short text whose source is readable for `N` bytes: one fixed-size move instead of
+  // a call to memcpy. `p` needs room for N bytes.
+  template <size_t N>
+  [[nodiscard]] static char* put_padded(char* p, std::string_view text) {
+    std::memcpy(p, text.data(), N);
+    return p + text.size();
+  }
+  // Lowercase hex, at least `min_digits`, no prefix. Writes at most 16 bytes.
+  [[nodiscard]] static char* put_hex_digits(char* p, uint64_t value, int min_digits = 1) {
+    int digits = value ? (67 - __builtin_clzll(value)) / 4 : 1;
+    if (digits < min_digits) digits = min_digits;
+    for (int i = digits - 1; i >= 0; --i) {
+      p[i] = "0123456789abcdef"[value & 0xf];
+      value >>= 4;
+    }
+    return p + digits;
+  }
+  // "0x1f"; "0x0" for zero. At most 18 bytes.
+  [[nodiscard]] static char* put_hex(char* p, uint64_t value, int min_digits = 1) {
+    *p++ = '0';
+    *p++ = 'x';
+    return put_hex_digits(p, value, min_digits);
+  }
+  // Decimal, right-aligned in `width` columns (at most 20 digits plus the padding). Written in
+  // place, two digits per step: no intermediate buffer for a wide load to stall on.
+  [[nodiscard]] static char* put_dec(char* p, uint64_t value, size_t width = 0) {
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    size_t digits = decimal_digits(value);
+    for (size_t used = digits; used < width; ++used)
+      *p++ = ' ';
+    char* end = p + digits;
+    char* q = end;
+    while (value >= 100) {
+      uint64_t pair = value % 100;
+      value /= 100;
+      q -= 2;
+      q[0] = kPairs[2 * pair];
+      q[1] = kPairs[2 * pair + 1];
+    }
+    if (value >= 10) {
+      q[-2] = kPairs[2 * value];
+      q[-1] = kPairs[2 * value + 1];
+    } else {
+      q[-1] = static_cast<char>('0' + value);
+    }
+    return end;
+  }
+  [[nodiscard]] static size_t decimal_digits(uint64_t value) {
+    size_t digits = 1;
+    for (uint64_t bound = 10; digits < 20 && value >= bound; bound *= 10)
+      ++digits;
+    return digits;
+  }
+  // `size` bytes of `value` in memory (little-endian) order: 0x0201, 2 -> "0102".
+  [[nodiscard]] static char* put_le_bytes(char* p, uint64_t value, uint32_t size) {
+    for (uint32_t i = 0; i < size; ++i)
+      p = put_hex_digits(p, (value >> (8 * i)) & 0xff, 2);
+    return p;
+  }
+
+ private:
+  void make_room(size_t n);
+  void drain();
+
+  std::ostream& out_;
+  std::unique_ptr<char[]> data_;
+  size_t capacity_;
+  char* end_;
+  char* limit_;
+};
+
+// The part of an instruction's line that depends only on its site, formatted once per site and
+// stored padded to whole 32-byte blocks, so copying it is a few fixed-size moves.
+class SiteText {
+ public:
+  static constexpr size_t kBlock = 32;
+
+  // The cached text for `event`'s site, or `build(event)` when it has none yet; events with no
+  // site are formatted every time. The bytes after the view are readable up to the next block.
+  template <typename Build>
+  [[nodiscard]] std::string_view get(const InsnEvent& event, Build&& build) {
+    if (event.site == kNoSite) return pad(scratch_, build(event));
+    if (event.site >= text_.size()) text_.resize(event.site + 1);
+    Entry& entry = text_[event.site];
+    if (entry.padded.empty()) entry.size = pad(entry.padded, build(event)).size();
+    return {entry.padded.data(), entry.size};
+  }
+
+  // Copies `text` from get() to `p`, which has room for text.size() + kBlock bytes.
+  [[nodiscard]] static char* put(char* p, std::string_view text) {
+    for (size_t i = 0; i < text.size(); i += kBlock)
+      std::memcpy(p + i, text.data() + i, kBlock);
+    return p + text.size();
+  }
+
+ private:
+  struct Entry {
+    std::string padded;
+    size_t size = 0;
+  };
+  static std::string_view pad(std::string& into, std::string text) {
+    size_t size = text.size();
+    into = std::move(text);
+    into.resize((size / kBlock + 1) * kBlock, ' ');
+    return {into.data(), size};
+  }
+
+  std::vector<Entry> text_;
+  std::string scratch_;
+};
+
+}  // namespace ffaemu::trace
