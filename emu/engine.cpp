@@ -97,7 +97,7 @@ CpuRegs Engine::cpu() const {
   std::array<void*, kCpuRegCount> ptrs;
   for (int i = 0; i < kCpuRegCount; ++i)
     ptrs[i] = &out.r[i];
-  check(uc_reg_read_batch(impl_->uc, reg_ids().all.data(), ptrs.data(), kCpuRegCount),
+  check(uc_reg_read_batch(impl_->uc, uc_reg_ids.data(), ptrs.data(), kCpuRegCount),
         "uc_reg_read_batch");
   return out;
 }
@@ -108,7 +108,7 @@ void Engine::read_regs(uint64_t mask, CpuRegs& into) const {
   int n = 0;
   for (uint64_t m = mask & ((uint64_t{1} << kCpuRegCount) - 1); m; m &= m - 1) {
     int i = __builtin_ctzll(m);
-    ids[n] = reg_ids().all[i];
+    ids[n] = uc_reg_ids[i];
     ptrs[n++] = &into.r[i];
   }
   if (n) check(uc_reg_read_batch(impl_->uc, ids.data(), ptrs.data(), n), "uc_reg_read_batch");

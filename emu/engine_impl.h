@@ -46,7 +46,7 @@ inline void check(uc_err err, const char* operation) {
 }
 
 // x0-x28 are contiguous in uc_arm64_reg; x29, x30, SP, PC and NZCV are not.
-inline int uc_reg_id(int index) {
+constexpr int uc_reg_id(int index) {
   if (index < 29) return UC_ARM64_REG_X0 + index;
   switch (index) {
     case 29:
@@ -62,17 +62,14 @@ inline int uc_reg_id(int index) {
   }
 }
 
-struct RegIds {
-  std::array<int, kCpuRegCount> all{};
-  RegIds() {
-    for (int i = 0; i < kCpuRegCount; ++i)
-      all[i] = uc_reg_id(i);
-  }
-};
-inline RegIds& reg_ids() {
-  static RegIds ids;
+// The Unicorn id of each CpuRegs index, built at compile time (no guard on the hot paths); not
+// const because uc_reg_read_batch takes `int*`.
+constinit inline std::array<int, kCpuRegCount> uc_reg_ids = [] {
+  std::array<int, kCpuRegCount> ids{};
+  for (int i = 0; i < kCpuRegCount; ++i)
+    ids[static_cast<size_t>(i)] = uc_reg_id(i);
   return ids;
-}
+}();
 
 inline FaultKind kind_of(uc_mem_type type) {
   switch (type) {
@@ -226,7 +223,7 @@ class Engine::Impl {
     std::array<void*, kSmcccRegCount> ptrs;
     for (int i = 0; i < kSmcccRegCount; ++i)
       ptrs[i] = &trap.regs.x[i];
-    uc_reg_read_batch(uc, reg_ids().all.data(), ptrs.data(), kSmcccRegCount);
+    uc_reg_read_batch(uc, uc_reg_ids.data(), ptrs.data(), kSmcccRegCount);
 
     TrapReply reply;
     if (replaying) {
@@ -253,7 +250,7 @@ class Engine::Impl {
     }
     for (int i = 0; i < kSmcccRegCount; ++i)
       ptrs[i] = &reply.regs.x[i];
-    uc_reg_write_batch(uc, reg_ids().all.data(), ptrs.data(), kSmcccRegCount);
+    uc_reg_write_batch(uc, uc_reg_ids.data(), ptrs.data(), kSmcccRegCount);
     ++traps;
     if (reply.action == TrapAction::Stop) {
       stopped_by_handler = true;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -97,6 +98,26 @@ TEST(JsonlTrace, BootLineHasEveryFieldWithNullForAMissingReturn) {
             R"({"type":"boot","seq":1,"kind":"initcall_end","level":"rootfs_initcall",)"
             R"("name":"ffa_init","ret":-19,"message":""})"
             "\n");
+}
+
+TEST(JsonlTrace, ReloadedCodeAtTheSameAddressGetsItsOwnDisassembly) {
+  GuestRun guest;
+  std::ostringstream out;
+  {
+    std::unique_ptr<Writer> w = make_writer("jsonl", out);
+    InsnTracer tracer(guest.engine, *w);
+    for (uint32_t movz : {0xd2800023u, 0xd2800043u}) {  // movz x3, #0x1, then #0x2
+      guest.load({movz, 0xd65f03c0});
+      ASSERT_TRUE(guest.engine.run(kCodeBase).exited());
+    }
+    w->finish();
+  }
+  std::vector<json> events = parse_lines(out.str());
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0]["disasm"], "movz x3, #0x1");
+  EXPECT_EQ(events[2]["disasm"], "movz x3, #0x2");
+  EXPECT_EQ(events[2]["word"], "0xd2800043");
+  EXPECT_EQ(events[2]["regs"], json::parse(R"({"x3":["0x1","0x2"]})"));
 }
 
 TEST(JsonlTrace, QuotesInDisassemblyAreEscaped) {

@@ -72,6 +72,7 @@ TEST(TenetTrace, RegistersTheHostChangedBetweenRunsAppearBeforeTheNextInstructio
   emu::RunOptions second;
   second.args[5] = 0x55;
   guest.run(w, true, second);
+  w.finish();
   std::vector<std::string> lines = lines_of(out.str());
   ASSERT_EQ(lines.size(), 18u);
   EXPECT_EQ(lines[8], "pc=0xfff0000");

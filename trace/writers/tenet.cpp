@@ -1,6 +1,6 @@
 #include "trace/writers/tenet.h"
 
-#include "trace/writers/append.h"
+#include "trace/writers/out_buffer.h"
 
 namespace ffaemu::trace {
 namespace {
@@ -13,56 +13,52 @@ std::string_view tenet_name(int index) {
   return reg_name(index);
 }
 
-void append_reg(std::string& line, int index, uint64_t value) {
-  if (!line.empty()) line += ',';
-  line += tenet_name(index);
-  line += '=';
-  append_hex(line, value);
+// `,x0=0x1`, without the comma at the start of a line. At most 24 bytes.
+char* put_reg(char* p, char* line_start, int index, uint64_t value) {
+  if (p != line_start) *p++ = ',';
+  p = OutBuffer::put(p, tenet_name(index));
+  *p++ = '=';
+  return OutBuffer::put_hex(p, value);
 }
 
 }  // namespace
 
-TenetWriter::TenetWriter(std::ostream& out) : out_(out) {
-  line_.reserve(256);
-}
-
-void TenetWriter::write_line() {
-  line_ += '\n';
-  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
-  line_.clear();
-}
+TenetWriter::TenetWriter(std::ostream& out) : out_(out) {}
 
 void TenetWriter::insn(const InsnEvent& e) {
+  char* p = out_.reserve(2 * 24 * (kRegs + 1) + 48 * e.memory.size() + 2);
   // The state before this instruction, when the reader does not know it yet: the full state at
   // the start, and what the host changed between runs (arguments, sp, lr) later.
-  line_.clear();
+  char* line = p;
   for (int i = 0; i < kPc; ++i) {
     uint64_t v = e.before->r[static_cast<size_t>(i)];
     if (started_ && state_[static_cast<size_t>(i)] == v) continue;
-    append_reg(line_, i, v);
+    p = put_reg(p, line, i, v);
     state_[static_cast<size_t>(i)] = v;
   }
-  if (!started_ || !line_.empty() || state_[kPc] != e.pc) {
-    append_reg(line_, kPc, e.pc);
+  if (!started_ || p != line || state_[kPc] != e.pc) {
+    p = put_reg(p, line, kPc, e.pc);
     state_[kPc] = e.pc;
-    write_line();
+    *p++ = '\n';
   }
   started_ = true;
 
+  line = p;
   for (const RegDelta& d : e.deltas) {
     if (d.reg >= kPc) continue;
-    append_reg(line_, d.reg, d.new_value);
+    p = put_reg(p, line, d.reg, d.new_value);
     state_[d.reg] = d.new_value;
   }
   state_[kPc] = e.next_pc();
-  append_reg(line_, kPc, state_[kPc]);
+  p = put_reg(p, line, kPc, state_[kPc]);
   for (const MemAccess& m : e.memory) {
-    line_ += m.write ? ",mw=" : ",mr=";
-    append_hex(line_, m.address);
-    line_ += ':';
-    append_le_bytes(line_, m.value, m.size);
+    p = OutBuffer::put(p, m.write ? ",mw=" : ",mr=");
+    p = OutBuffer::put_hex(p, m.address);
+    *p++ = ':';
+    p = OutBuffer::put_le_bytes(p, m.value, m.size);
   }
-  write_line();
+  *p++ = '\n';
+  out_.commit(p);
 }
 
 void TenetWriter::finish() {

@@ -7,9 +7,9 @@
 
 #include <array>
 #include <ostream>
-#include <string>
 
 #include "trace/writer.h"
+#include "trace/writers/out_buffer.h"
 
 namespace ffaemu::trace {
 
@@ -23,10 +23,8 @@ class TenetWriter final : public Writer {
 
  private:
   static constexpr int kRegs = 33;  // x0-x30, sp, pc: the registers Tenet sees, emu::CpuRegs order
-  void write_line();
 
-  std::ostream& out_;
-  std::string line_;  // reused for every instruction
+  OutBuffer out_;
   bool started_ = false;
   std::array<uint64_t, kRegs> state_{};  // what a Tenet reader knows after the last line
 };

@@ -7,6 +7,7 @@
 #include "trace/call_explain.h"
 #include "trace/text_writer.h"
 #include "trace/writers/append.h"
+#include "trace/writers/out_buffer.h"
 
 namespace ffaemu::trace {
 namespace {
@@ -28,47 +29,59 @@ void paint_off(std::string& line, bool color) {
 
 TextWriter::TextWriter(std::ostream& out, const WriterOptions& options)
     : out_(out), options_(options) {
-  line_.reserve(256);
+  paint_on(seq_colour_, options_.color, "2");
+  paint_on(delta_colour_, options_.color, "36");
+  paint_on(memory_colour_, options_.color, "33");
+  paint_off(colour_off_, options_.color);
 }
 
-void TextWriter::insn(const InsnEvent& e) {
-  bool color = options_.color;
-  std::string& l = line_;
-  l.clear();
-  paint_on(l, color, "2");
-  append_dec(l, e.seq, 8);
-  l += "  ";
+// `  0x40000000  f1000400<off>  subs x0, x0, #1`: what follows the sequence number.
+std::string TextWriter::site_text(const InsnEvent& e) const {
+  std::string l = "  ";
   append_hex(l, e.pc, 8);
   l += "  ";
   append_hex_digits(l, e.word, 8);
-  paint_off(l, color);
+  l += colour_off_;
   l += "  ";
   l += e.disasm;
+  return l;
+}
+
+void TextWriter::insn(const InsnEvent& e) {
+  std::string_view site = sites_.get(e, [this](const InsnEvent& ev) { return site_text(ev); });
+  size_t colours =
+      seq_colour_.size() + delta_colour_.size() + memory_colour_.size() + 2 * colour_off_.size();
+  char* p = out_.reserve(32 + colours + site.size() + SiteText::kBlock + kDisasmWidth +
+                         48 * e.deltas.size() + 64 * e.memory.size());
+  p = OutBuffer::put(p, seq_colour_);
+  p = OutBuffer::put_dec(p, e.seq, 8);
+  p = SiteText::put(p, site);
   if (!e.deltas.empty() || !e.memory.empty()) {
-    if (e.disasm.size() < kDisasmWidth) l.append(kDisasmWidth - e.disasm.size(), ' ');
-    paint_on(l, color, "36");
+    for (size_t n = e.disasm.size(); n < kDisasmWidth; ++n)
+      *p++ = ' ';
+    p = OutBuffer::put(p, delta_colour_);
     for (const RegDelta& d : e.deltas) {
-      l += ' ';
-      l += reg_name(d.reg);
-      l += '=';
-      append_hex(l, d.old_value);
-      l += "->";
-      append_hex(l, d.new_value);
+      *p++ = ' ';
+      p = OutBuffer::put(p, reg_name(d.reg));
+      *p++ = '=';
+      p = OutBuffer::put_hex(p, d.old_value);
+      p = OutBuffer::put(p, "->");
+      p = OutBuffer::put_hex(p, d.new_value);
     }
-    paint_off(l, color);
-    paint_on(l, color, "33");
+    p = OutBuffer::put(p, colour_off_);
+    p = OutBuffer::put(p, memory_colour_);
     for (const MemAccess& m : e.memory) {
-      l += m.write ? " mw " : " mr ";
-      append_hex(l, m.address);
-      l += ':';
-      append_dec(l, m.size);
-      l += '=';
-      append_hex(l, m.value);
+      p = OutBuffer::put(p, m.write ? " mw " : " mr ");
+      p = OutBuffer::put_hex(p, m.address);
+      *p++ = ':';
+      p = OutBuffer::put_dec(p, m.size);
+      *p++ = '=';
+      p = OutBuffer::put_hex(p, m.value);
     }
-    paint_off(l, color);
+    p = OutBuffer::put(p, colour_off_);
   }
-  l += '\n';
-  out_.write(l.data(), static_cast<std::streamsize>(l.size()));
+  *p++ = '\n';
+  out_.commit(p);
 }
 
 void TextWriter::call(const CallRecord& call) {
@@ -77,12 +90,12 @@ void TextWriter::call(const CallRecord& call) {
 }
 
 void TextWriter::write_call(const CallRecord& call) {
-  out_ << format_call(call, TextStyle{options_.color});
+  out_.put(format_call(call, TextStyle{options_.color}));
   if (!options_.explain) return;
   std::string indent(static_cast<size_t>(call.depth) * 4, ' ');
-  out_ << indent << "     regs  "
-       << explain_registers(call, options_.smccc_major, options_.smccc_minor) << '\n';
-  out_ << indent << "     why   " << explain_path(call) << '\n';
+  out_.put(fmt::format("{}     regs  {}\n", indent,
+                       explain_registers(call, options_.smccc_major, options_.smccc_minor)));
+  out_.put(fmt::format("{}     why   {}\n", indent, explain_path(call)));
 }
 
 void TextWriter::boot(const BootEvent& e) {
@@ -94,21 +107,21 @@ void TextWriter::boot(const BootEvent& e) {
   switch (e.kind) {
     case BootKind::InitcallStart:
     case BootKind::InitcallEnd:
-      out_ << fmt::format("[boot] {}{:<22} {}{}\n", indent, e.level, e.name, ret);
+      out_.put(fmt::format("[boot] {}{:<22} {}{}\n", indent, e.level, e.name, ret));
       break;
     case BootKind::ProbeStart:
     case BootKind::ProbeEnd:
-      out_ << fmt::format("[boot] {}probe  {}{}\n", indent, e.name, ret);
+      out_.put(fmt::format("[boot] {}probe  {}{}\n", indent, e.name, ret));
       break;
     case BootKind::Defer:
-      out_ << fmt::format("[boot] {}defer  {}: {}\n", indent, e.name, e.message);
+      out_.put(fmt::format("[boot] {}defer  {}: {}\n", indent, e.name, e.message));
       break;
     case BootKind::PkvmState:
-      out_ << fmt::format("[boot] {}pkvm   {}{}{}\n", indent, e.name, e.message.empty() ? "" : ": ",
-                          e.message);
+      out_.put(fmt::format("[boot] {}pkvm   {}{}{}\n", indent, e.name,
+                           e.message.empty() ? "" : ": ", e.message));
       break;
     case BootKind::Log:
-      out_ << fmt::format("[boot] {}log    {}\n", indent, e.message);
+      out_.put(fmt::format("[boot] {}log    {}\n", indent, e.message));
       break;
   }
   if (e.kind == BootKind::InitcallStart || e.kind == BootKind::ProbeStart) ++boot_depth_;

@@ -8,6 +8,7 @@
 
 #include "trace/call_order.h"
 #include "trace/writer.h"
+#include "trace/writers/out_buffer.h"
 
 namespace ffaemu::trace {
 
@@ -21,10 +22,12 @@ class TextWriter final : public Writer {
 
  private:
   void write_call(const CallRecord& call);
+  [[nodiscard]] std::string site_text(const InsnEvent& event) const;
 
-  std::ostream& out_;
+  OutBuffer out_;
   WriterOptions options_;
-  std::string line_;  // reused for every instruction
+  SiteText sites_;
+  std::string seq_colour_, delta_colour_, memory_colour_, colour_off_;  // empty without colour
   int boot_depth_ = 0;
   CallOrder order_;
 };
