@@ -1,6 +1,10 @@
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -22,22 +26,41 @@ std::vector<RateTarget>& rates() {
   return r;
 }
 
-// Keeps the console output and remembers items/s per benchmark name.
+// Keeps the console output and remembers items/s per benchmark: with --benchmark_repetitions,
+// the median of the repetitions, so one noisy run on a shared machine does not decide a ratio.
 class RecordingReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
-      auto it = run.counters.find("items_per_second");
       if (run.run_type != Run::RT_Iteration) continue;
-      if (it != run.counters.end()) rate[run.benchmark_name()] = it->second.value;
-      for (const auto& [name, counter] : run.counters) {
-        counter_values[run.benchmark_name() + "/" + name] = counter.value;
+      const std::string& name = run.run_name.function_name;
+      if (auto it = run.counters.find("items_per_second"); it != run.counters.end()) {
+        samples[name].push_back(it->second.value);
       }
+      for (const auto& [counter, value] : run.counters)
+        counter_samples[name + "/" + counter].push_back(value.value);
     }
     ConsoleReporter::ReportRuns(runs);
   }
-  std::map<std::string, double> rate;
-  std::map<std::string, double> counter_values;
+  [[nodiscard]] std::optional<double> rate(const std::string& name) const {
+    return median(samples, name);
+  }
+  [[nodiscard]] std::optional<double> counter(const std::string& name) const {
+    return median(counter_samples, name);
+  }
+
+ private:
+  using Samples = std::map<std::string, std::vector<double>>;
+  static std::optional<double> median(const Samples& all, const std::string& name) {
+    auto it = all.find(name);
+    if (it == all.end() || it->second.empty()) return std::nullopt;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+  Samples samples;
+  Samples counter_samples;
 };
 
 }  // namespace
@@ -62,24 +85,23 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   for (const RatioTarget& t : ratios()) {
-    auto m = reporter.rate.find(t.benchmark), b = reporter.rate.find(t.baseline);
-    if (m == reporter.rate.end() || b == reporter.rate.end() || b->second == 0) continue;
-    double ratio = m->second / b->second;
+    std::optional<double> m = reporter.rate(t.benchmark), b = reporter.rate(t.baseline);
+    if (!m || !b || *b == 0) continue;
+    double ratio = *m / *b;
     fmt::print("ratio {} / {} = {:.2f} (target >= {:.2f}) {}\n", t.benchmark, t.baseline, ratio,
                t.minimum, ratio >= t.minimum ? "ok" : "BELOW TARGET");
   }
   for (const RateTarget& t : rates()) {
-    auto m = reporter.rate.find(t.benchmark);
-    if (m == reporter.rate.end()) continue;
-    fmt::print("rate {} = {:.2f} M/s (target >= {:.2f} M/s) {}\n", t.benchmark, m->second / 1e6,
-               t.minimum_per_second / 1e6,
-               m->second >= t.minimum_per_second ? "ok" : "BELOW TARGET");
+    std::optional<double> m = reporter.rate(t.benchmark);
+    if (!m) continue;
+    fmt::print("rate {} = {:.2f} M/s (target >= {:.2f} M/s) {}\n", t.benchmark, *m / 1e6,
+               t.minimum_per_second / 1e6, *m >= t.minimum_per_second ? "ok" : "BELOW TARGET");
   }
   for (const CounterTarget& t : counters()) {
-    auto m = reporter.counter_values.find(t.benchmark + "/" + t.counter);
-    if (m == reporter.counter_values.end()) continue;
-    fmt::print("counter {} {} = {:.0f} (target >= {:.0f}) {}\n", t.benchmark, t.counter, m->second,
-               t.minimum, m->second >= t.minimum ? "ok" : "BELOW TARGET");
+    std::optional<double> m = reporter.counter(t.benchmark + "/" + t.counter);
+    if (!m) continue;
+    fmt::print("counter {} {} = {:.0f} (target >= {:.0f}) {}\n", t.benchmark, t.counter, *m,
+               t.minimum, *m >= t.minimum ? "ok" : "BELOW TARGET");
   }
   return 0;
 }

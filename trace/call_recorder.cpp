@@ -1,6 +1,8 @@
 #include "trace/call_recorder.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_set>
@@ -15,8 +17,7 @@ struct NameHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-std::string_view intern(std::string_view name) {
-  if (name.empty()) return {};
+std::string_view intern_locked(std::string_view name) {
   static std::mutex lock;
   static std::unordered_set<std::string, NameHash, std::equal_to<>> names;
   std::lock_guard<std::mutex> guard(lock);
@@ -25,7 +26,57 @@ std::string_view intern(std::string_view name) {
   return *it;
 }
 
+// Models mostly pass the same literals, so a per-thread cache keyed by where the text lives
+// answers without the lock. The text is compared too: a heap string may reuse an address.
+std::string_view intern(std::string_view name) {
+  if (name.empty()) return {};
+  struct Entry {
+    const char* data = nullptr;
+    std::string_view interned;
+  };
+  thread_local std::array<Entry, 64> cache;
+  Entry& e = cache[(reinterpret_cast<uintptr_t>(name.data()) >> 3) % cache.size()];
+  if (e.data == name.data() && e.interned == name) return e.interned;
+  e = {name.data(), intern_locked(name)};
+  return e.interned;
+}
+
 }  // namespace
+
+PathSteps::PathSteps(std::initializer_list<PathStep> steps) {
+  for (const PathStep& step : steps)
+    push_back(step);
+}
+
+PathSteps::PathSteps(PathSteps&& other) noexcept
+    : inline_(other.inline_), heap_(std::move(other.heap_)), size_(other.size_) {
+  other.size_ = 0;
+}
+
+PathSteps& PathSteps::operator=(PathSteps&& other) noexcept {
+  inline_ = other.inline_;
+  heap_ = std::move(other.heap_);
+  size_ = other.size_;
+  other.size_ = 0;
+  return *this;
+}
+
+void PathSteps::push_back(const PathStep& step) {
+  if (size_ < kInline) {
+    inline_[size_++] = step;
+    return;
+  }
+  if (size_ == kInline) heap_.assign(inline_.begin(), inline_.end());
+  heap_.push_back(step);
+  ++size_;
+}
+
+bool operator==(const PathSteps& a, const PathSteps& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const PathStep& x, const PathStep& y) {
+                      return x.level == y.level && x.handler == y.handler && x.entry == y.entry;
+                    });
+}
 
 void CallRecorder::clear() {
   records_.clear();
@@ -41,20 +92,18 @@ std::vector<CallRecord> CallRecorder::take_records() {
 
 size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
   if (records_.capacity() == 0) records_.reserve(64);
-  CallRecord r;
-  r.seq = records_.size();
+  CallRecord& r = records_.emplace_back();
+  r.seq = records_.size() - 1;
   r.from = from;
   r.conduit = trap.conduit;
   r.pc = trap.pc;
   r.in = trap.regs;
   r.depth = static_cast<int>(open_.size());
-  r.path.reserve(12);  // EL1 -> EL2 -> EL3 -> S-EL2 and back, with one nested EL2 call
   r.path.push_back({from, {}, true});
   if (stack_.empty() || stack_.back() != from) {
     stack_.push_back(from);
     append(from, {}, true);
   }
-  records_.push_back(std::move(r));
   open_.push_back({records_.size() - 1, stack_.size() - 1});
   return records_.size() - 1;
 }
@@ -133,7 +182,7 @@ emu::TrapReply CallRecorder::Tap::on_trap(const emu::Trap& trap) {
   return reply;
 }
 
-std::string path_text(const std::vector<PathStep>& path) {
+std::string path_text(const PathSteps& path) {
   std::string out;
   for (const PathStep& step : path) {
     if (!out.empty()) out += " -> ";

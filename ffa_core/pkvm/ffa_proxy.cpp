@@ -89,32 +89,35 @@ ProxyResult FfaProxy::kvm_host_ffa_handler(const emu::SmcccRegs& host, uint32_t 
   if (!ffa::is_ffa_call(emu::FunctionId(func_id))) return {};
   if (func_id != fid::kVersion && !has_version_negotiated_) {
     return {ProxyOutcome::Deny,
-            ffa_to_smccc_error(static_cast<int>(ffa::FfaError::InvalidParameters)), "version_gate"};
+            ffa_to_smccc_error(static_cast<int>(ffa::FfaError::InvalidParameters)),
+            "pkvm:deny:version_gate"};
   }
   switch (func_id) {
     case fid::kFeatures:
       if (std::optional<emu::SmcccRegs> res = do_ffa_features(host)) {
-        return {ProxyOutcome::Handled, *res, "do_ffa_features"};
+        return {ProxyOutcome::Handled, *res, "pkvm:do_ffa_features"};
       }
       return {};
     case fid::kRxTxMap64:
-      return {ProxyOutcome::Handled, do_ffa_rxtx_map(host), "do_ffa_rxtx_map"};
+      return {ProxyOutcome::Handled, do_ffa_rxtx_map(host), "pkvm:do_ffa_rxtx_map"};
     case fid::kRxTxUnmap:
-      return {ProxyOutcome::Handled, do_ffa_rxtx_unmap(host), "do_ffa_rxtx_unmap"};
+      return {ProxyOutcome::Handled, do_ffa_rxtx_unmap(host), "pkvm:do_ffa_rxtx_unmap"};
     case fid::kMemShare:
     case fid::kMemShare64:
-      return {ProxyOutcome::Handled, do_ffa_mem_xfer(fid::kMemShare64, host), "do_ffa_mem_xfer"};
+      return {ProxyOutcome::Handled, do_ffa_mem_xfer(fid::kMemShare64, host),
+              "pkvm:do_ffa_mem_xfer"};
     case fid::kMemReclaim:
-      return {ProxyOutcome::Handled, do_ffa_mem_reclaim(host), "do_ffa_mem_reclaim"};
+      return {ProxyOutcome::Handled, do_ffa_mem_reclaim(host), "pkvm:do_ffa_mem_reclaim"};
     case fid::kMemLend:
     case fid::kMemLend64:
-      return {ProxyOutcome::Handled, do_ffa_mem_xfer(fid::kMemLend64, host), "do_ffa_mem_xfer"};
+      return {ProxyOutcome::Handled, do_ffa_mem_xfer(fid::kMemLend64, host),
+              "pkvm:do_ffa_mem_xfer"};
     case fid::kMemFragTx:
-      return {ProxyOutcome::Handled, do_ffa_mem_frag_tx(host), "do_ffa_mem_frag_tx"};
+      return {ProxyOutcome::Handled, do_ffa_mem_frag_tx(host), "pkvm:do_ffa_mem_frag_tx"};
     case fid::kVersion:
-      return {ProxyOutcome::Handled, do_ffa_version(host), "do_ffa_version"};
+      return {ProxyOutcome::Handled, do_ffa_version(host), "pkvm:do_ffa_version"};
     case fid::kPartitionInfoGet:
-      return {ProxyOutcome::Handled, do_ffa_part_get(host), "do_ffa_part_get"};
+      return {ProxyOutcome::Handled, do_ffa_part_get(host), "pkvm:do_ffa_part_get"};
     default:
       break;
   }
@@ -123,7 +126,7 @@ ProxyResult FfaProxy::kvm_host_ffa_handler(const emu::SmcccRegs& host, uint32_t 
   env_.sink.note(ffa::Level::El2, fmt::format("{}: refused by ffa_call_supported(), NOT_SUPPORTED",
                                               info ? info->name : std::string_view("FF-A call")));
   return {ProxyOutcome::Deny, ffa_to_smccc_error(static_cast<int>(ffa::FfaError::NotSupported)),
-          "ffa_call_supported"};
+          "pkvm:deny:ffa_call_supported"};
 }
 
 const MailboxPair& FfaProxy::hyp_buffers_or_panic(std::string_view where) const {

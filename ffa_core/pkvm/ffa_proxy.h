@@ -21,7 +21,8 @@ enum class ProxyOutcome : uint8_t {
 struct ProxyResult {
   ProxyOutcome outcome = ProxyOutcome::Forward;
   emu::SmcccRegs regs;
-  std::string_view handler;  // "do_ffa_rxtx_map", "version_gate", ... (empty for Forward)
+  // The hop name: "pkvm:do_ffa_rxtx_map", "pkvm:deny:version_gate", ... (empty for Forward)
+  std::string_view handler;
 };
 
 // A TX/RX pair: the host's (registered by FFA_RXTX_MAP) or the hyp's own (hyp_buffers).

@@ -137,11 +137,11 @@ emu::TrapReply Pkvm::handle_host_smc(const emu::Trap& trap) {
         out = env_.smc(trap.regs);
         break;
       case ProxyOutcome::Deny:
-        sink_.hop(ffa::Level::El2, fmt::format("pkvm:deny:{}", r.handler));
+        sink_.hop(ffa::Level::El2, r.handler);
         out = r.regs;
         break;
       case ProxyOutcome::Handled:
-        sink_.hop(ffa::Level::El2, fmt::format("pkvm:{}", r.handler));
+        sink_.hop(ffa::Level::El2, r.handler);
         out = r.regs;
         break;
     }

@@ -8,7 +8,7 @@ namespace {
 
 using ffa::Level;
 
-CallRecord call(emu::ConduitKind conduit, std::vector<PathStep> path) {
+CallRecord call(emu::ConduitKind conduit, PathSteps path) {
   CallRecord c;
   c.conduit = conduit;
   c.in = emu::regs(0xC4000066, 0x80000000, 0x80001000, 1);

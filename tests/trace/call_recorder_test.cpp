@@ -154,3 +154,46 @@ TEST(Hex64, FullWidthLowercase) {
 
 }  // namespace
 }  // namespace ffaemu::trace
+
+namespace ffaemu::trace {
+namespace {
+
+PathSteps steps(size_t n) {
+  PathSteps path;
+  for (size_t i = 0; i < n; ++i)
+    path.push_back({i % 2 ? ffa::Level::El3 : ffa::Level::El1, i % 2 ? "spmd" : "", i % 3 != 0});
+  return path;
+}
+
+TEST(PathSteps, PastTheInlineStepsOrderAndValuesAreKept) {
+  PathSteps path = steps(PathSteps::kInline + 5);
+  ASSERT_EQ(path.size(), PathSteps::kInline + 5);
+  for (size_t i = 0; i < path.size(); ++i) {
+    EXPECT_EQ(path[i].level, i % 2 ? ffa::Level::El3 : ffa::Level::El1) << i;
+    EXPECT_EQ(path[i].handler, i % 2 ? "spmd" : "") << i;
+    EXPECT_EQ(path[i].entry, i % 3 != 0) << i;
+  }
+  EXPECT_EQ(path.end() - path.begin(), static_cast<std::ptrdiff_t>(path.size()));
+}
+
+TEST(PathSteps, CopiesAreEqualAndMovedFromPathsAreEmpty) {
+  for (size_t n : {size_t{3}, PathSteps::kInline, PathSteps::kInline + 1}) {
+    PathSteps original = steps(n);
+    PathSteps copy = original;
+    EXPECT_EQ(copy, original) << n;
+    PathSteps moved = std::move(copy);
+    EXPECT_EQ(moved, original) << n;
+    EXPECT_TRUE(copy.empty()) << n;  // NOLINT(bugprone-use-after-move): the state is specified
+    copy = steps(1);
+    EXPECT_EQ(copy.size(), 1u);
+    copy = std::move(moved);
+    EXPECT_EQ(copy, original) << n;
+  }
+  EXPECT_FALSE(steps(2) == steps(3));
+  PathSteps other = steps(2);
+  other.push_back({ffa::Level::SEl2, "spmc:version"});
+  EXPECT_FALSE(other == steps(3));
+}
+
+}  // namespace
+}  // namespace ffaemu::trace

@@ -123,7 +123,7 @@ void ChromeWriter::call(const CallRecord& call) {
 // slices on each track nest. Calls a model made while handling this one are matched to the steps
 // they account for and drawn on their issuer's track inside its slice.
 void ChromeWriter::lay_out(const CallRecord& call, std::vector<CallRecord> nested) {
-  const std::vector<PathStep>& path = call.path;
+  const PathSteps& path = call.path;
   uint64_t base = now_;
   auto at = [&](size_t i) { return base + kHop * i; };
   uint64_t end = at(std::max<size_t>(path.size(), 1));

@@ -47,12 +47,21 @@ constexpr SpmcCall kCalls[] = {
 };
 
 // "FFA_RXTX_MAP_64" -> "spmc:rxtx_map_64".
-std::string hop_name(std::string_view call_name) {
-  std::string name = "spmc:";
-  if (call_name.starts_with("FFA_")) call_name.remove_prefix(4);
-  for (char c : call_name)
-    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
+// "spmc:rxtx_map" for FFA_RXTX_MAP, built once per catalogued call.
+std::string_view hop_name(const ffa::CallInfo& info) {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const ffa::CallInfo& call : ffa::all_calls()) {
+      std::string_view name = call.name;
+      if (name.starts_with("FFA_")) name.remove_prefix(4);
+      std::string hop = "spmc:";
+      for (char c : name)
+        hop += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.push_back(std::move(hop));
+    }
+    return out;
+  }();
+  return names[static_cast<size_t>(&info - ffa::all_calls().data())];
 }
 
 }  // namespace
@@ -114,7 +123,11 @@ Reply Spmc::handle(const SmcccRegs& in) {
   const uint32_t id = in.w(0);
   const ffa::CallInfo* info = ffa::find_call(id);
   if (sink_.attached()) {
-    sink_.hop(level(), info ? hop_name(info->name) : fmt::format("spmc:{:#x}", id));
+    if (info) {
+      sink_.hop(level(), hop_name(*info));
+    } else {
+      sink_.hop(level(), fmt::format("spmc:{:#x}", id));
+    }
   }
   if (!hafnium()) {
     // TF-A spmc_smc_handler: any call but FFA_VERSION closes negotiation and needs a version.
