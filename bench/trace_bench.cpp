@@ -10,6 +10,7 @@
 #include <memory>
 #include <ostream>
 #include <stdexcept>
+#include <string_view>
 
 #include "cli/boot.h"
 #include "emu/engine.h"
@@ -94,17 +95,16 @@ class DiscardWriter final : public trace::Writer {
   void finish() override {}
 };
 
-enum class Format { Discard, Jsonl };
-
-std::unique_ptr<trace::Writer> make(Format format, std::ostream& sink) {
-  if (format == Format::Discard) return std::make_unique<DiscardWriter>();
-  return trace::make_writer("jsonl", sink);
+// A `--trace-format` name, or "discard" for the tracer alone.
+std::unique_ptr<trace::Writer> make(std::string_view format, std::ostream& sink) {
+  if (format == "discard") return std::make_unique<DiscardWriter>();
+  return trace::make_writer(format, sink);
 }
 
 // One traced run of the loop per iteration, with a fresh writer and tracer as `ffaemu trace`
 // makes them; `open` gives the sink for each run.
 template <typename Open>
-void traced_loop(benchmark::State& state, Format format, Open open) {
+void traced_loop(benchmark::State& state, std::string_view format, Open open) {
   auto regions = emu::layout::default_regions();
   emu::Engine engine(regions);
   engine.load(kCode, {reinterpret_cast<const uint8_t*>(kLoopGuest), sizeof kLoopGuest});
@@ -129,11 +129,16 @@ std::unique_ptr<std::ostream> open_null() {
 
 // The tracer alone (decode cache, register deltas) feeding a writer that discards every event.
 void BM_Trace_Insn_Discard(benchmark::State& state) {
-  traced_loop(state, Format::Discard, open_null);
+  traced_loop(state, "discard", open_null);
 }
 
 void BM_Trace_Insn_Jsonl_Null(benchmark::State& state) {
-  traced_loop(state, Format::Jsonl, open_null);
+  traced_loop(state, "jsonl", open_null);
+}
+
+// Every other format to the null sink, for the table in docs/trace.md ("Speed").
+void BM_Trace_Insn_Format_Null(benchmark::State& state, std::string_view format) {
+  traced_loop(state, format, open_null);
 }
 
 // To a file, one per run as `ffaemu trace --trace FILE` writes it, rewritten in place: a fresh
@@ -142,7 +147,7 @@ void BM_Trace_Insn_Jsonl_File(benchmark::State& state) {
   const char* dir = std::getenv("TMPDIR");
   std::string path = std::string(dir ? dir : "/tmp") + "/ffaemu_bench_trace.jsonl";
   std::ofstream(path, std::ios::binary).flush();
-  traced_loop(state, Format::Jsonl, [&] {
+  traced_loop(state, "jsonl", [&] {
     auto file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::in);
     if (!*file) throw std::runtime_error("cannot open " + path);
     return file;
@@ -173,6 +178,10 @@ BENCHMARK(BM_Raw_CodeHookLoop);
 BENCHMARK(BM_Raw_CodeHookLoop_Reads);
 BENCHMARK(BM_Trace_Insn_Discard);
 BENCHMARK(BM_Trace_Insn_Jsonl_Null);
+BENCHMARK_CAPTURE(BM_Trace_Insn_Format_Null, text, "text");
+BENCHMARK_CAPTURE(BM_Trace_Insn_Format_Null, tenet, "tenet");
+BENCHMARK_CAPTURE(BM_Trace_Insn_Format_Null, chrome, "chrome");
+BENCHMARK_CAPTURE(BM_Trace_Insn_Format_Null, drcov, "drcov");
 BENCHMARK(BM_Trace_Insn_Jsonl_File);
 BENCHMARK(BM_Boot_Untraced);
 BENCHMARK(BM_Trace_Off);

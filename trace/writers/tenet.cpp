@@ -1,5 +1,7 @@
 #include "trace/writers/tenet.h"
 
+#include <cstring>
+
 #include "trace/writers/out_buffer.h"
 
 namespace ffaemu::trace {
@@ -30,7 +32,9 @@ void TenetWriter::insn(const InsnEvent& e) {
   // The state before this instruction, when the reader does not know it yet: the full state at
   // the start, and what the host changed between runs (arguments, sp, lr) later.
   char* line = p;
-  for (int i = 0; i < kPc; ++i) {
+  bool same =
+      started_ && std::memcmp(state_.data(), e.before->r.data(), kPc * sizeof(uint64_t)) == 0;
+  for (int i = 0; i < kPc && !same; ++i) {
     uint64_t v = e.before->r[static_cast<size_t>(i)];
     if (started_ && state_[static_cast<size_t>(i)] == v) continue;
     p = put_reg(p, line, i, v);
