@@ -31,23 +31,6 @@ constexpr uint32_t kLoopGuest[] = {0xf1000400, 0x54ffffe1, 0xd65f03c0};
 
 void empty_code_hook(uc_engine*, uint64_t, uint32_t, void*) {}
 
-void BM_Raw_CodeHookLoop(benchmark::State& state) {
-  uc_engine* uc = nullptr;
-  if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) throw std::runtime_error("uc_open");
-  uc_mem_map(uc, kCode, emu::layout::kCodeSize, UC_PROT_READ | UC_PROT_EXEC);
-  uc_mem_write(uc, kCode, kLoopGuest, sizeof kLoopGuest);
-  uc_hook h;
-  uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&empty_code_hook), nullptr, 1, 0);
-  for (auto _ : state) {
-    uint64_t n = kLoop, lr = kExit;
-    uc_reg_write(uc, UC_ARM64_REG_X0, &n);
-    uc_reg_write(uc, UC_ARM64_REG_X30, &lr);
-    uc_emu_start(uc, kCode, kExit, 0, 10 * kLoop);
-  }
-  uc_close(uc);
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * (2 * kLoop + 1)));
-}
-
 // The registers the tracer must read for this loop, read straight from a bare hook: after each
 // subs, x0 and nzcv (one batch); after b.ne, nothing. The floor for any tracer that reports
 // register deltas through Unicorn's API.
@@ -63,14 +46,15 @@ void reading_code_hook(uc_engine* uc, uint64_t address, uint32_t, void* user) {
   *last = address;
 }
 
-void BM_Raw_CodeHookLoop_Reads(benchmark::State& state) {
+// The loop on a bare engine with `hook` on every instruction.
+void raw_loop(benchmark::State& state, void (*hook)(uc_engine*, uint64_t, uint32_t, void*)) {
   uc_engine* uc = nullptr;
   if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) != UC_ERR_OK) throw std::runtime_error("uc_open");
   uc_mem_map(uc, kCode, emu::layout::kCodeSize, UC_PROT_READ | UC_PROT_EXEC);
   uc_mem_write(uc, kCode, kLoopGuest, sizeof kLoopGuest);
   uint64_t last = 0;
   uc_hook h;
-  uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&reading_code_hook), &last, 1, 0);
+  uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(hook), &last, 1, 0);
   for (auto _ : state) {
     uint64_t n = kLoop, lr = kExit;
     uc_reg_write(uc, UC_ARM64_REG_X0, &n);
@@ -79,6 +63,14 @@ void BM_Raw_CodeHookLoop_Reads(benchmark::State& state) {
   }
   uc_close(uc);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * (2 * kLoop + 1)));
+}
+
+void BM_Raw_CodeHookLoop(benchmark::State& state) {
+  raw_loop(state, empty_code_hook);
+}
+
+void BM_Raw_CodeHookLoop_Reads(benchmark::State& state) {
+  raw_loop(state, reading_code_hook);
 }
 
 class NullBuffer : public std::streambuf {

@@ -19,8 +19,8 @@
 namespace ffaemu::trace {
 
 struct InsnTracerOptions {
-  // Read all 34 registers after every instruction instead of only those it names
-  // (trace/insn_writes.h): about 3x slower, and the reference the tests compare against.
+  // Read all 34 registers after every instruction instead of only those it can change
+  // (trace/insn_writes.h): several times slower, and the reference the tests compare against.
   bool read_all_registers = false;
 };
 
