@@ -46,6 +46,23 @@ void write_typed(OutBuffer& out, std::string_view type, const nlohmann::ordered_
   out.put("\n");
 }
 
+// `"x0":["` and `,"x0":["` for each register, padded for put_padded; built once, not per line.
+struct Keys {
+  std::array<std::array<char, 16>, emu::kCpuRegCount> text{};
+  std::array<uint8_t, emu::kCpuRegCount> size{};
+  Keys() {
+    for (int i = 0; i < emu::kCpuRegCount; ++i) {
+      std::string key = fmt::format(R"(,"{}":[")", reg_name(i));
+      std::copy(key.begin(), key.end(), text[static_cast<size_t>(i)].begin());
+      size[static_cast<size_t>(i)] = static_cast<uint8_t>(key.size());
+    }
+  }
+  [[nodiscard]] std::string_view get(uint8_t reg, bool first) const {
+    return std::string_view(text[reg].data(), size[reg]).substr(first ? 1 : 0);
+  }
+};
+const Keys kKeys;
+
 }  // namespace
 
 nlohmann::ordered_json call_event_json(const CallRecord& call) {
@@ -83,23 +100,6 @@ std::string JsonlWriter::site_text(const InsnEvent& e) {
 }
 
 void JsonlWriter::insn(const InsnEvent& e) {
-  // `"x0":["`, `,"x0":["` for each register, padded for put_padded.
-  struct Keys {
-    std::array<std::array<char, 16>, emu::kCpuRegCount> text{};
-    std::array<uint8_t, emu::kCpuRegCount> size{};
-    Keys() {
-      for (int i = 0; i < emu::kCpuRegCount; ++i) {
-        std::string key = fmt::format(R"(,"{}":[")", reg_name(i));
-        std::copy(key.begin(), key.end(), text[static_cast<size_t>(i)].begin());
-        size[static_cast<size_t>(i)] = static_cast<uint8_t>(key.size());
-      }
-    }
-    [[nodiscard]] std::string_view get(uint8_t reg, bool first) const {
-      return std::string_view(text[reg].data(), size[reg]).substr(first ? 1 : 0);
-    }
-  };
-  static const Keys keys;
-
   std::string_view site = sites_.get(e, site_text);
   char* p = out_.reserve(64 + site.size() + SiteText::kBlock + 64 * e.deltas.size() +
                          112 * e.memory.size());
@@ -108,7 +108,7 @@ void JsonlWriter::insn(const InsnEvent& e) {
   p = SiteText::put(p, site);
   for (size_t i = 0; i < e.deltas.size(); ++i) {
     const RegDelta& d = e.deltas[i];
-    p = OutBuffer::put_padded<15>(p, keys.get(d.reg, i == 0));
+    p = OutBuffer::put_padded<15>(p, kKeys.get(d.reg, i == 0));
     p = OutBuffer::put_hex(p, d.old_value);
     p = OutBuffer::put(p, R"(",")");
     p = OutBuffer::put_hex(p, d.new_value);
