@@ -19,6 +19,7 @@ Engine::Engine(std::span<const RegionSpec> regions, EngineOptions options)
   Impl* self = impl_.get();
   s.mem.on_code_write = [self](uint64_t begin, uint64_t end) {
     uc_ctl_remove_cache(self->uc, begin, end);
+    if (self->observer) self->observer->on_code_write(begin, end);
   };
   s.el2 = options.el2_present;
   s.write_scr();
@@ -64,15 +65,16 @@ bool Engine::el2_present() const {
 void Engine::attach(ExecObserver* observer) {
   Impl& s = *impl_;
   if (observer == nullptr && s.observer_hooks.empty()) return;
+  s.remove_range_hooks();
   for (uc_hook h : s.observer_hooks)
     uc_hook_del(s.uc, h);
   s.observer_hooks.clear();
   s.observer = observer;
   if (observer) {
     uc_hook h;
-    check(uc_hook_add(s.uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Impl::observe_code_hook), &s,
-                      1, 0),
-          "uc_hook_add(code)");
+    check(uc_hook_add(s.uc, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&Impl::observe_block_hook),
+                      &s, 1, 0),
+          "uc_hook_add(block)");
     s.observer_hooks.push_back(h);
     check(uc_hook_add(s.uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                       reinterpret_cast<void*>(&Impl::observe_mem_hook), &s, 1, 0),
@@ -80,6 +82,27 @@ void Engine::attach(ExecObserver* observer) {
     s.observer_hooks.push_back(h);
   }
   s.flush_translations();
+}
+
+void Engine::observe_instructions(std::span<const AddressRange> ranges) {
+  Impl& s = *impl_;
+  if (!s.observer) throw std::logic_error("observe_instructions with no observer attached");
+  if (std::equal(ranges.begin(), ranges.end(), s.observed.begin(), s.observed.end())) return;
+  std::vector<AddressRange> dropped = std::move(s.observed);
+  s.remove_range_hooks();
+  for (const AddressRange& r : ranges) {
+    if (r.end <= r.begin) continue;
+    uc_hook h;
+    check(uc_hook_add(s.uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Impl::observe_code_hook), &s,
+                      r.begin, r.end - 1),
+          "uc_hook_add(code range)");
+    s.range_hooks.push_back(h);
+    s.observed.push_back(r);
+  }
+  for (const auto* set : {&dropped, &s.observed}) {
+    for (const AddressRange& r : *set)
+      check(uc_ctl_remove_cache(s.uc, r.begin, r.end), "uc_ctl_remove_cache");
+  }
 }
 
 uint64_t Engine::reg(int index) const {
@@ -161,57 +184,19 @@ RunResult Engine::run(uint64_t entry, const RunOptions& options) {
   s.begin_run(options.precise_faults);
   if (options.precise_faults) check(uc_context_save(s.uc, s.snapshot), "uc_context_save");
   uc_err err = uc_emu_start(s.uc, entry, layout::kExitAddress, 0, options.budget);
-  if (s.observer) s.observer->on_run_end();
-
-  if (s.handler_error) {
-    std::exception_ptr e = s.handler_error;
-    s.handler_error = nullptr;
-    std::rethrow_exception(e);
-  }
 
   RunResult result;
   result.traps = s.traps;
   uc_reg_read(s.uc, UC_ARM64_REG_PC, &result.pc);
-  if (s.fault) {
-    result.reason = StopReason::Fault;
-    result.fault = std::move(s.fault);
-  } else if (err != UC_ERR_OK) {
-    Fault f;
-    f.pc = result.pc;
-    if (auto kind = s.mem_fault ? kind_of(s.mem_fault->type) : kind_of(err)) {
-      f.kind = *kind;
-      f.pc_exact = false;
-      if (s.mem_fault) {
-        f.address = s.mem_fault->address;
-        f.size = static_cast<uint32_t>(s.mem_fault->size);
-      }
-      if (options.precise_faults && s.mem_fault) s.pin_fault_pc(entry, options.budget, f);
-      s.describe_region(f);
-    } else {
-      f.kind = FaultKind::UnhandledException;
-      f.detail = fmt::format("uc_emu_start: {}", uc_strerror(err));
-    }
-    if (f.kind != FaultKind::FetchUnmapped && f.kind != FaultKind::FetchProtected) s.describe(f);
-    result.reason = StopReason::Fault;
-    result.fault = std::move(f);
-  } else if (s.stopped_by_handler) {
+  if (s.handler_error) {
+    std::exception_ptr e = s.handler_error;
+    s.handler_error = nullptr;
     result.reason = StopReason::Stopped;
-  } else if (result.pc == layout::kExitAddress) {
-    result.reason = StopReason::Exit;
-  } else if (s.word_at(result.pc - 4) == kWfiWord) {
-    Fault f = fault_at(FaultKind::WaitForInterrupt, result.pc - 4);
-    f.detail = "no interrupt can arrive: the emulated CPU would sleep forever";
-    s.describe(f);
-    result.reason = StopReason::Fault;
-    result.fault = std::move(f);
-  } else {
-    Fault f = fault_at(FaultKind::BudgetExhausted, result.pc);
-    f.detail = fmt::format("{} instructions ran without returning to the exit address {:#x}",
-                           options.budget, layout::kExitAddress);
-    s.describe(f);
-    result.reason = StopReason::Fault;
-    result.fault = std::move(f);
+    if (s.observer) s.observer->on_run_end(result);
+    std::rethrow_exception(e);
   }
+  result = s.finish_run(err, entry, options, result);
+  if (s.observer) s.observer->on_run_end(result);
   return result;
 }
 

@@ -86,15 +86,35 @@ struct CpuRegs {
   [[nodiscard]] uint64_t nzcv() const { return r[33]; }
 };
 
-// Called for each instruction and data access when attached (tracing). With no observer attached
-// no code or memory hook is installed, so tracing costs nothing when off.
+// Sees guest execution while attached (instruction tracing). Blocks are reported as they start
+// and instructions one by one only inside the ranges the observer asks for (observe_instructions):
+// a hook on every instruction costs several times the emulation (emulation-tech.md 1.10). With no
+// observer attached no block, code or memory hook is installed, so tracing costs nothing when off.
 class ExecObserver {
  public:
   virtual ~ExecObserver() = default;
+  // A translation block of `size` bytes starts at `pc`. Its instructions run in order, up to an
+  // smc/hvc or other exception word that ends it, unless the run ends inside it (on_run_end).
+  virtual void on_block(uint64_t pc, uint32_t size) = 0;
+  // An instruction in an observed range is about to run.
   virtual void on_instruction(uint64_t pc, uint32_t size) = 0;
-  virtual void on_memory(bool write, uint64_t address, uint32_t size, uint64_t value) = 0;
-  // The run is over (exit, stop or fault); the host may change registers before the next one.
-  virtual void on_run_end() {}
+  // The exception-generating instruction at `pc` (smc, hvc, svc, brk, udf...) is being taken;
+  // nothing has acted on it yet. The instructions before it in its block have run.
+  virtual void on_trap(uint64_t pc) = 0;
+  // A load or store made by the instruction at `pc`; `value` is what was read or written.
+  virtual void on_memory(uint64_t pc, bool write, uint64_t address, uint32_t size,
+                         uint64_t value) = 0;
+  // The host wrote into executable memory at [begin, end) (load, RegionMemory write or reset).
+  virtual void on_code_write(uint64_t, uint64_t) {}
+  // The run is over; `result` says where and why. The host may change registers before the next.
+  virtual void on_run_end(const RunResult&) {}
+};
+
+// Guest addresses [begin, end).
+struct AddressRange {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  friend bool operator==(const AddressRange&, const AddressRange&) = default;
 };
 
 struct EngineOptions {
@@ -135,6 +155,10 @@ class Engine {
   void set_el2_present(bool present);
   [[nodiscard]] bool el2_present() const;
   void attach(ExecObserver* observer);  // nullptr detaches
+  // The attached observer's on_instruction fires for every instruction in `ranges` (replacing the
+  // previous set). Each range is one Unicorn code hook, and while a run has a budget every hook
+  // costs about a nanosecond on every instruction, wherever it runs: keep the set small.
+  void observe_instructions(std::span<const AddressRange> ranges);
 
   [[nodiscard]] uint64_t reg(int index) const;
   [[nodiscard]] uint64_t reg(Reg r) const { return reg(static_cast<int>(r)); }

@@ -15,9 +15,12 @@ void Engine::Impl::describe(Fault& f) {
 
 // Unicorn 2.0.1 reports the translation block's start for a memory fault. Re-run from the
 // snapshot with a code hook on every instruction, answering traps from the recording so models
-// see nothing twice, and take the instruction that faults the same way.
+// see nothing twice, and take the instruction that faults the same way; then put the registers
+// back as the original run left them.
 void Engine::Impl::pin_fault_pc(uint64_t entry, uint64_t budget, Fault& f) {
   MemFault original = *mem_fault;
+  if (!at_fault) check(uc_context_alloc(uc, &at_fault), "uc_context_alloc");
+  check(uc_context_save(uc, at_fault), "uc_context_save");
   check(uc_context_restore(uc, snapshot), "uc_context_restore");
   flush_translations();
   uc_hook h;
@@ -32,6 +35,8 @@ void Engine::Impl::pin_fault_pc(uint64_t entry, uint64_t budget, Fault& f) {
   replaying = false;
   uc_hook_del(uc, h);
   flush_translations();
+  // Memory was not rolled back, so the replay's registers may differ: keep the original run's.
+  check(uc_context_restore(uc, at_fault), "uc_context_restore");
   bool same = mem_fault && mem_fault->type == original.type &&
               mem_fault->address == original.address && !fault;
   fault.reset();
@@ -43,6 +48,53 @@ void Engine::Impl::pin_fault_pc(uint64_t entry, uint64_t budget, Fault& f) {
     f.pc = last_pc;
   }
   f.pc_exact = true;
+}
+
+// Why a run stopped, from the hooks' findings and uc_emu_start's error; pins a memory fault's
+// instruction with a replay when the run took a snapshot.
+RunResult Engine::Impl::finish_run(uc_err err, uint64_t entry, const RunOptions& options,
+                                   RunResult result) {
+  if (fault) {
+    result.reason = StopReason::Fault;
+    result.fault = std::move(fault);
+  } else if (err != UC_ERR_OK) {
+    Fault f;
+    f.pc = result.pc;
+    if (auto kind = mem_fault ? kind_of(mem_fault->type) : kind_of(err)) {
+      f.kind = *kind;
+      f.pc_exact = false;
+      if (mem_fault) {
+        f.address = mem_fault->address;
+        f.size = static_cast<uint32_t>(mem_fault->size);
+      }
+      if (options.precise_faults && mem_fault) pin_fault_pc(entry, options.budget, f);
+      describe_region(f);
+    } else {
+      f.kind = FaultKind::UnhandledException;
+      f.detail = fmt::format("uc_emu_start: {}", uc_strerror(err));
+    }
+    if (f.kind != FaultKind::FetchUnmapped && f.kind != FaultKind::FetchProtected) describe(f);
+    result.reason = StopReason::Fault;
+    result.fault = std::move(f);
+  } else if (stopped_by_handler) {
+    result.reason = StopReason::Stopped;
+  } else if (result.pc == layout::kExitAddress) {
+    result.reason = StopReason::Exit;
+  } else if (word_at(result.pc - 4) == kWfiWord) {
+    Fault f = fault_at(FaultKind::WaitForInterrupt, result.pc - 4);
+    f.detail = "no interrupt can arrive: the emulated CPU would sleep forever";
+    describe(f);
+    result.reason = StopReason::Fault;
+    result.fault = std::move(f);
+  } else {
+    Fault f = fault_at(FaultKind::BudgetExhausted, result.pc);
+    f.detail = fmt::format("{} instructions ran without returning to the exit address {:#x}",
+                           options.budget, layout::kExitAddress);
+    describe(f);
+    result.reason = StopReason::Fault;
+    result.fault = std::move(f);
+  }
+  return result;
 }
 
 // Names the region a faulting data address falls in, and its permissions.

@@ -147,8 +147,11 @@ class Engine::Impl {
   ExecObserver* observer = nullptr;
   bool el2 = true;
   uc_context* snapshot = nullptr;
-  std::set<uint64_t> hooked;  // addresses with a wfi or SP-alignment code hook
-  std::vector<uc_hook> observer_hooks;
+  uc_context* at_fault = nullptr;       // the registers a faulting run left, kept across its replay
+  std::set<uint64_t> hooked;            // addresses with a wfi or SP-alignment code hook
+  std::vector<uc_hook> observer_hooks;  // block and memory hooks of the attached observer
+  std::vector<uc_hook> range_hooks;     // its observe_instructions() code hooks
+  std::vector<AddressRange> observed;
 
   // Per-run state, reset by begin_run().
   struct MemFault {
@@ -169,6 +172,7 @@ class Engine::Impl {
 
   ~Impl() {
     if (snapshot) uc_context_free(snapshot);
+    if (at_fault) uc_context_free(at_fault);
     if (uc) uc_close(uc);
   }
 
@@ -223,6 +227,10 @@ class Engine::Impl {
   }
 
   // Observers see the original run only, never the replay that pins a fault's PC.
+  static void observe_block_hook(uc_engine*, uint64_t address, uint32_t size, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (!self->replaying) self->observer->on_block(address, size);
+  }
   static void observe_code_hook(uc_engine*, uint64_t address, uint32_t size, void* user) {
     auto* self = static_cast<Impl*>(user);
     if (!self->replaying) self->observer->on_instruction(address, size);
@@ -230,6 +238,8 @@ class Engine::Impl {
 
   static void observe_mem_hook(uc_engine*, uc_mem_type type, uint64_t address, int size,
                                int64_t value, void* user);
+
+  void remove_range_hooks();
 
   // Drops translated code so hooks added or removed since take effect. Per executable region:
   // Unicorn 2.0.1's whole-cache UC_CTL_TB_FLUSH costs 10 ms to over a second.
@@ -242,6 +252,8 @@ class Engine::Impl {
   // snapshot with a code hook on every instruction, answering traps from the recording so models
   // see nothing twice, and take the instruction that faults the same way.
   void pin_fault_pc(uint64_t entry, uint64_t budget, Fault& f);
+
+  RunResult finish_run(uc_err err, uint64_t entry, const RunOptions& options, RunResult result);
 
   // Names the region a faulting data address falls in, and its permissions.
   void describe_region(Fault& f);

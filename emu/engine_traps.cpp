@@ -87,6 +87,11 @@ void Engine::Impl::intr_hook(uc_engine* uc, uint32_t intno, void* user) {
   auto* self = static_cast<Impl*>(user);
   uint64_t pc = 0;
   uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
+  if (self->observer && !self->replaying) {
+    // PC is past smc, hvc and svc, and at the instruction for the others (section 1.2).
+    bool after = intno == kExcpSmc || intno == kExcpHvc || intno == kExcpSwi;
+    self->observer->on_trap(after ? pc - 4 : pc);
+  }
   if (intno == kExcpSmc || intno == kExcpHvc) {
     self->on_call(intno == kExcpSmc ? ConduitKind::Smc : ConduitKind::Hvc, pc - 4);
   } else {
@@ -122,10 +127,14 @@ void Engine::Impl::sp_access_hook(uc_engine* uc, uint64_t address, uint32_t, voi
   self->stop_with(std::move(f));
 }
 
-void Engine::Impl::observe_mem_hook(uc_engine*, uc_mem_type type, uint64_t address, int size,
+// With a memory hook installed, Unicorn 2.0.1 stores the instruction's address in PC before each
+// load or store (disas_ldst in translate-a64.c), so PC names the instruction making the access.
+void Engine::Impl::observe_mem_hook(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                                     int64_t value, void* user) {
   auto* self = static_cast<Impl*>(user);
   if (self->replaying) return;
+  uint64_t pc = 0;
+  uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
   bool write = type == UC_MEM_WRITE;
   uint64_t v = static_cast<uint64_t>(value);
   if (!write) {
@@ -134,7 +143,14 @@ void Engine::Impl::observe_mem_hook(uc_engine*, uc_mem_type type, uint64_t addre
       std::memcpy(&v, p, std::min<size_t>(size, 8));
     }
   }
-  self->observer->on_memory(write, address, static_cast<uint32_t>(size), v);
+  self->observer->on_memory(pc, write, address, static_cast<uint32_t>(size), v);
+}
+
+void Engine::Impl::remove_range_hooks() {
+  for (uc_hook h : range_hooks)
+    uc_hook_del(uc, h);
+  range_hooks.clear();
+  observed.clear();
 }
 
 // Drops translated code so hooks added or removed since take effect. Per executable region:

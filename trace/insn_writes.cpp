@@ -45,10 +45,54 @@ constexpr std::array<std::string_view, 11> kEverything = {
     "smc", "hvc", "svc", "brk", "hlt", "udf", "dcps1", "dcps2", "dcps3", "eret", "drps",
 };
 
+// A general-purpose register written by a load: register 31 is xzr, never sp.
+constexpr uint64_t gpr(uint32_t r) {
+  return r == 31 ? 0 : bit(static_cast<int>(r));
+}
+
+// Loads and stores (op0 x1x0, Arm ARM C4.1.4) in the forms compilers and hand-written guests use:
+// a load writes Rt (and Rt2 for a pair) unless it targets a SIMD&FP register, a store writes
+// nothing, and pre- or post-indexing writes the base Rn (sp when 31). Other forms: nullopt.
+std::optional<uint64_t> load_store_writes(uint32_t word) {
+  uint32_t rt = word & 31;
+  uint32_t rn = (word >> 5) & 31;
+  uint32_t rt2 = (word >> 10) & 31;
+  bool simd = (word >> 26) & 1;
+  uint32_t size = word >> 30;
+  uint32_t opc = (word >> 22) & 3;
+  uint64_t base = bit(rn == 31 ? kSp : static_cast<int>(rn));
+  // A GPR load is opc != 00, except prfm (size 11, opc 10).
+  bool gpr_load = !simd && opc != 0 && !(size == 3 && opc == 2);
+  if ((word & 0x3b000000) == 0x39000000) return gpr_load ? gpr(rt) : 0;  // unsigned offset
+  if ((word & 0x3b000000) == 0x38000000) {  // register offset, unscaled, indexed, atomics
+    uint32_t form = (word >> 10) & 3;
+    if ((word >> 21) & 1) {
+      if (form == 2) return gpr_load ? gpr(rt) : 0;  // register offset
+      if (form == 0) return simd ? 0 : gpr(rt);      // atomic: Rt gets the old value
+      return gpr(rt) | base;                         // ldraa/ldrab, with writeback
+    }
+    uint64_t writeback = (form & 1) ? base : 0;  // 01 post-index, 11 pre-index
+    return (gpr_load ? gpr(rt) : 0) | writeback;
+  }
+  if ((word & 0x3a000000) == 0x28000000) {  // pair: 00 no-allocate, 01 post, 10 offset, 11 pre
+    uint32_t form = (word >> 23) & 3;
+    bool load = (word >> 22) & 1;
+    uint64_t writeback = (form & 1) ? base : 0;
+    return (load && !simd ? gpr(rt) | gpr(rt2) : 0) | writeback;
+  }
+  if ((word & 0x3b000000) == 0x18000000) return !simd && size != 3 ? gpr(rt) : 0;  // literal
+  if ((word & 0x3f000000) == 0x08000000) {  // exclusive, acquire/release, cas: any of them
+    uint32_t rs = (word >> 16) & 31;
+    return gpr(rt) | gpr(rt2) | gpr(rs) | gpr(rs == 31 ? 31 : rs + 1);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<uint64_t> encoded_writes(uint32_t word) {
   if (((word >> 26) & 7) == 4 || ((word >> 25) & 7) == 5) return data_processing_writes(word);
+  if ((word & 0x0a000000) == 0x08000000) return load_store_writes(word);
   if ((word & 0x7c000000) == 0x14000000) return (word >> 31) ? bit(kLr) : 0;  // b, bl
   if ((word & 0x7e000000) == 0x34000000) return 0;                            // cbz, cbnz
   if ((word & 0x7e000000) == 0x36000000) return 0;                            // tbz, tbnz

@@ -1,7 +1,8 @@
 // Which registers one instruction can change: a conservative superset, so the tracer reads only
 // these after the instruction instead of all 34 registers (docs/trace.md, "Speed").
 // Data-processing and branch words are classified from the encoding (Arm ARM C4.1): Rd and, when
-// bit 29 is set, nzcv; x30 for branch-with-link. Other words fall back to every general-purpose
+// bit 29 is set, nzcv; x30 for branch-with-link. Common loads and stores too: Rt (and Rt2) for a
+// load, the base on writeback. Other words fall back to every general-purpose
 // register their disassembly names, plus sp for msr (SPSel) and nzcv outside loads and stores.
 // Exception-generating and undecodable words may change everything (models answer in x0-x17).
 #pragma once

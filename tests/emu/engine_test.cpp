@@ -283,16 +283,71 @@ TEST_F(EngineTest, ReplayOfFault_DoesNotCallTheHandlerTwice) {
 
 class CountingObserver : public ExecObserver {
  public:
+  void on_block(uint64_t pc, uint32_t size) override { blocks.push_back({pc, pc + size}); }
   void on_instruction(uint64_t pc, uint32_t) override { pcs.push_back(pc); }
-  void on_memory(bool, uint64_t, uint32_t, uint64_t) override { ++accesses; }
+  void on_trap(uint64_t pc) override { traps.push_back(pc); }
+  void on_memory(uint64_t pc, bool write, uint64_t address, uint32_t, uint64_t) override {
+    accesses.push_back({pc, address, write});
+  }
+  void on_run_end(const RunResult& result) override { ends.push_back(result.pc); }
+  struct Access {
+    uint64_t pc, address;
+    bool write;
+    friend bool operator==(const Access&, const Access&) = default;
+  };
+  std::vector<AddressRange> blocks;
   std::vector<uint64_t> pcs;
-  int accesses = 0;
+  std::vector<uint64_t> traps;
+  std::vector<Access> accesses;
+  std::vector<uint64_t> ends;
 };
+
+TEST_F(EngineTest, Observer_SeesBlocksTrapsAndTheInstructionOfEachAccess) {
+  // str x1, [x2]; ldr x3, [x2, #8]; smc #0; ret
+  load({0xf9000041, 0xf9400443, kSmc0, kRet});
+  CountingObserver observer;
+  engine.attach(&observer);
+  RunOptions options;
+  options.args[2] = layout::kDataBase;
+  RunResult r = run(options);
+  engine.attach(nullptr);
+  ASSERT_TRUE(r.exited());
+  EXPECT_EQ(observer.blocks, (std::vector<AddressRange>{{kCodeBase, kCodeBase + 12},
+                                                        {kCodeBase + 12, kCodeBase + 16}}));
+  EXPECT_TRUE(observer.pcs.empty());  // no range observed
+  EXPECT_EQ(observer.traps, (std::vector<uint64_t>{kCodeBase + 8}));
+  EXPECT_EQ(observer.accesses,
+            (std::vector<CountingObserver::Access>{{kCodeBase, layout::kDataBase, true},
+                                                   {kCodeBase + 4, layout::kDataBase + 8, false}}));
+  EXPECT_EQ(observer.ends, (std::vector<uint64_t>{layout::kExitAddress}));
+}
+
+TEST_F(EngineTest, ObserveInstructions_ReportsOnlyTheRangesAsked) {
+  load({kNop, kNop, kNop, kRet});
+  CountingObserver observer;
+  engine.attach(&observer);
+  std::vector<AddressRange> ranges = {{kCodeBase + 4, kCodeBase + 12}};
+  engine.observe_instructions(ranges);
+  ASSERT_TRUE(run().exited());
+  ranges.clear();
+  engine.observe_instructions(ranges);
+  ASSERT_TRUE(run().exited());
+  engine.attach(nullptr);
+  EXPECT_EQ(observer.pcs, (std::vector<uint64_t>{kCodeBase + 4, kCodeBase + 8}));
+  EXPECT_EQ(observer.blocks.size(), 2u);
+}
+
+TEST_F(EngineTest, ObserveInstructions_WithNoObserver_IsALogicError) {
+  std::vector<AddressRange> ranges = {{kCodeBase, kCodeBase + 4}};
+  EXPECT_THROW(engine.observe_instructions(ranges), std::logic_error);
+}
 
 TEST_F(EngineTest, FaultReplay_IsInvisibleToAnAttachedObserver) {
   load({kNop, kNop, kLdrX2X1, kRet});
   CountingObserver observer;
   engine.attach(&observer);
+  std::vector<AddressRange> all = {{kCodeBase, kCodeBase + 16}};
+  engine.observe_instructions(all);
   RunOptions options;
   options.args[1] = 0x1000;
   RunResult r = run(options);
@@ -300,7 +355,9 @@ TEST_F(EngineTest, FaultReplay_IsInvisibleToAnAttachedObserver) {
   ASSERT_EQ(r.reason, StopReason::Fault);
   EXPECT_EQ(r.fault->pc, kCodeBase + 8);
   EXPECT_EQ(observer.pcs, (std::vector<uint64_t>{kCodeBase, kCodeBase + 4, kCodeBase + 8}));
-  EXPECT_EQ(observer.accesses, 0);
+  EXPECT_EQ(observer.blocks.size(), 1u);
+  EXPECT_TRUE(observer.accesses.empty());
+  EXPECT_EQ(observer.ends, (std::vector<uint64_t>{r.pc}));
 }
 
 TEST_F(EngineTest, ImpreciseMode_ReportsTheBlockStart) {

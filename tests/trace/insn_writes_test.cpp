@@ -43,14 +43,33 @@ TEST(InsnWrites, ExceptionGeneratingAndReturningWordsMayChangeEverything) {
   EXPECT_EQ(kAllRegs & bit(32), 0u);  // pc comes from the next instruction's address
 }
 
-TEST(InsnWrites, LoadsStoresSystemAndSimdAreLeftToTheDisassembly) {
-  for (uint32_t word : {0x28c10861u, 0xa9bf7bfdu, 0xd538d082u, 0x9e660024u, 0x4ea28420u})
+TEST(InsnWrites, SystemSimdAndStructureLoadsAreLeftToTheDisassembly) {
+  for (uint32_t word : {0xd538d082u, 0x9e660024u, 0x4ea28420u, 0x4c407000u})
     EXPECT_EQ(encoded_writes(word), std::nullopt) << std::hex << word;
 }
 
+TEST(InsnWrites, LoadsWriteTheirTargetsStoresNothingAndWritebackTheBase) {
+  EXPECT_EQ(encoded_writes(0xf9400022), bit(2));                    // ldr x2, [x1]
+  EXPECT_EQ(encoded_writes(0xf9000041), 0u);                        // str x1, [x2]
+  EXPECT_EQ(encoded_writes(0xf940003f), 0u);                        // ldr xzr, [x1]
+  EXPECT_EQ(encoded_writes(0xf9800020), 0u);                        // prfm pldl1keep, [x1]
+  EXPECT_EQ(encoded_writes(0xfd400020), 0u);                        // ldr d0, [x1]
+  EXPECT_EQ(encoded_writes(0xf8408c45), bit(5) | bit(2));           // ldr x5, [x2, #8]!
+  EXPECT_EQ(encoded_writes(0xf8008441), bit(2));                    // str x1, [x2], #8
+  EXPECT_EQ(encoded_writes(0xf8616843), bit(3));                    // ldr x3, [x2, x1]
+  EXPECT_EQ(encoded_writes(0xf8210043), bit(3));                    // ldadd x1, x3, [x2]
+  EXPECT_EQ(encoded_writes(0x28c10861), bit(1) | bit(2) | bit(3));  // ldp w1, w2, [x3], #8
+  EXPECT_EQ(encoded_writes(0xa9bf7bfd), kSp);                       // stp x29, x30, [sp, #-16]!
+  EXPECT_EQ(encoded_writes(0xa9400c41), bit(1) | bit(3));           // ldp x1, x3, [x2]
+  EXPECT_EQ(encoded_writes(0x58000041), bit(1));                    // ldr x1, #8 (literal)
+  EXPECT_EQ(encoded_writes(0xc85f7c41), bit(1));                    // ldxr x1, [x2]
+  // stxr w3, x1, [x2]: exclusives take every register field (Rt, Rt2, Rs, Rs+1) as written.
+  EXPECT_EQ(encoded_writes(0xc8037c41), bit(1) | bit(3) | bit(4));
+}
+
 TEST(InsnWrites, NamedRegistersCountWhetherWOrXAndLoadsStoresSetNoFlags) {
-  EXPECT_EQ(written_regs(0x28c10861, "ldp", "w1, w2, [x3], #8"), bit(1) | bit(2) | bit(3));
-  EXPECT_EQ(written_regs(0xa9bf7bfd, "stp", "x29, x30, [sp, #-0x10]!"), bit(29) | bit(30) | kSp);
+  EXPECT_EQ(named_writes(0x28c10861, "ldp", "w1, w2, [x3], #8"), bit(1) | bit(2) | bit(3));
+  EXPECT_EQ(named_writes(0xa9bf7bfd, "stp", "x29, x30, [sp, #-0x10]!"), bit(29) | bit(30) | kSp);
 }
 
 TEST(InsnWrites, ImmediatesVectorsAndSystemRegistersAreNotGeneralRegisters) {
