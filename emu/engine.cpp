@@ -117,24 +117,25 @@ void Engine::set_reg(int index, uint64_t value) {
 
 CpuRegs Engine::cpu() const {
   CpuRegs out;
-  std::array<void*, kCpuRegCount> ptrs;
-  for (int i = 0; i < kCpuRegCount; ++i)
-    ptrs[i] = &out.r[i];
-  check(uc_reg_read_batch(impl_->uc, uc_reg_ids.data(), ptrs.data(), kCpuRegCount),
-        "uc_reg_read_batch");
+  read_regs((uint64_t{1} << kCpuRegCount) - 1, out);
   return out;
 }
 
+// Unicorn stores NZCV as 32 bits: read it into a 32-bit slot and widen, so the caller's 64-bit
+// load of the register does not stall on a narrower store (and its upper half is never stale).
 void Engine::read_regs(uint64_t mask, CpuRegs& into) const {
+  constexpr int kNzcv = static_cast<int>(Reg::Nzcv);
   std::array<int, kCpuRegCount> ids;
   std::array<void*, kCpuRegCount> ptrs;
+  uint32_t nzcv = 0;
   int n = 0;
   for (uint64_t m = mask & ((uint64_t{1} << kCpuRegCount) - 1); m; m &= m - 1) {
     int i = __builtin_ctzll(m);
     ids[n] = uc_reg_ids[i];
-    ptrs[n++] = &into.r[i];
+    ptrs[n++] = i == kNzcv ? static_cast<void*>(&nzcv) : &into.r[i];
   }
   if (n) check(uc_reg_read_batch(impl_->uc, ids.data(), ptrs.data(), n), "uc_reg_read_batch");
+  if (mask & (uint64_t{1} << kNzcv)) into.r[kNzcv] = nzcv;
 }
 
 void Engine::reset_cpu() {

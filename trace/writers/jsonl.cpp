@@ -104,7 +104,7 @@ void JsonlWriter::insn(const InsnEvent& e) {
   char* p = out_.reserve(64 + site.size() + SiteText::kBlock + 64 * e.deltas.size() +
                          112 * e.memory.size());
   p = OutBuffer::put(p, R"({"type":"insn","seq":)");
-  p = OutBuffer::put_dec(p, e.seq);
+  p = seq_.put(p, e.seq);
   p = SiteText::put(p, site);
   for (size_t i = 0; i < e.deltas.size(); ++i) {
     const RegDelta& d = e.deltas[i];

@@ -105,5 +105,22 @@ TEST(SiteText, CopiesExactlyTheTextThoughItMovesWholeBlocks) {
   EXPECT_EQ(std::string(buf, static_cast<size_t>(end - buf)), text);
 }
 
+std::string counted(DecimalCounter& counter, uint64_t value) {
+  char buf[32];
+  return {buf, static_cast<size_t>(counter.put(buf, value) - buf)};
+}
+
+TEST(DecimalCounter, CountsUpThroughEveryCarryAndJumpsWhenNotConsecutive) {
+  DecimalCounter counter;
+  for (uint64_t v = 0; v <= 100'000; ++v)
+    ASSERT_EQ(counted(counter, v), std::to_string(v));
+  EXPECT_EQ(counted(counter, 7), "7");
+  EXPECT_EQ(counted(counter, 9), "9");
+  EXPECT_EQ(counted(counter, 10), "10");
+  for (uint64_t v = 99'999'998; v <= 100'000'002; ++v)  // from eight digits to nine
+    EXPECT_EQ(counted(counter, v), std::to_string(v));
+  EXPECT_EQ(counted(counter, UINT64_MAX), std::to_string(UINT64_MAX));
+}
+
 }  // namespace
 }  // namespace ffaemu::trace
