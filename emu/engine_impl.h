@@ -245,7 +245,8 @@ class Engine::Impl {
   // Unicorn 2.0.1's whole-cache UC_CTL_TB_FLUSH costs 10 ms to over a second.
   void flush_translations();
 
-  // Code hooks on single addresses cost nothing elsewhere: one per wfi and per SP-based access.
+  // A code hook per wfi and per SP-based access. While a run has a budget, each costs about 1 ns
+  // on every instruction (Unicorn walks all code hooks once its count hook is in place).
   void hook_special_words(uint64_t address, std::span<const uint8_t> bytes, bool check_sp);
 
   // Unicorn 2.0.1 reports the translation block's start for a memory fault. Re-run from the
