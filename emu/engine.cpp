@@ -1,5 +1,7 @@
 #include "emu/engine.h"
 
+#include <iterator>
+
 #include "emu/engine_impl.h"
 
 namespace ffaemu::emu {
@@ -87,11 +89,13 @@ void Engine::attach(ExecObserver* observer) {
 void Engine::observe_instructions(std::span<const AddressRange> ranges) {
   Impl& s = *impl_;
   if (!s.observer) throw std::logic_error("observe_instructions with no observer attached");
-  if (std::equal(ranges.begin(), ranges.end(), s.observed.begin(), s.observed.end())) return;
+  std::vector<AddressRange> wanted;
+  std::copy_if(ranges.begin(), ranges.end(), std::back_inserter(wanted),
+               [](const AddressRange& r) { return r.end > r.begin; });
+  if (wanted == s.observed) return;
   std::vector<AddressRange> dropped = std::move(s.observed);
   s.remove_range_hooks();
-  for (const AddressRange& r : ranges) {
-    if (r.end <= r.begin) continue;
+  for (const AddressRange& r : wanted) {
     uc_hook h;
     check(uc_hook_add(s.uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Impl::observe_code_hook), &s,
                       r.begin, r.end - 1),

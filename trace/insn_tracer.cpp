@@ -34,8 +34,7 @@ InsnTracer::~InsnTracer() {
 }
 
 const InsnTracer::Decoded& InsnTracer::decode(uint64_t pc, uint32_t size) {
-  auto [it, added] = cache_.try_emplace(pc);
-  return redecode(it->second, pc, size);
+  return redecode(cache_.try_emplace(pc).first->second, pc, size);
 }
 
 // Checks the cached decode against guest memory; decodes again for a new address, or when the
@@ -46,7 +45,6 @@ const InsnTracer::Decoded& InsnTracer::redecode(Decoded& d, uint64_t pc, uint32_
   if (bytes) std::memcpy(&word, bytes, std::min<size_t>(size, sizeof word));
   if (d.site != kNoSite && d.word == word && d.bytes == bytes) return d;
   ++decodes_;
-  d.pc = pc;
   d.word = word;
   d.site = static_cast<uint32_t>(decodes_ - 1);
   d.bytes = size >= 4 ? bytes : nullptr;
@@ -204,12 +202,13 @@ void InsnTracer::on_block(uint64_t pc, uint32_t size) {
   done_ = 0;
 }
 
+// Both are read points: the instructions before `pc` in the running block have run.
 void InsnTracer::on_instruction(uint64_t pc, uint32_t) {
   if (in_block(pc)) complete((pc - block_->pc) / kInsnSize, pc);
 }
 
 void InsnTracer::on_trap(uint64_t pc) {
-  if (in_block(pc)) complete((pc - block_->pc) / kInsnSize, pc);
+  on_instruction(pc, kInsnSize);
 }
 
 void InsnTracer::on_memory(uint64_t pc, bool write, uint64_t address, uint32_t size,

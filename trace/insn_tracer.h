@@ -56,7 +56,6 @@ class InsnTracer final : public emu::ExecObserver {
 
  private:
   struct Decoded {
-    uint64_t pc = 0;
     uint32_t word = 0;
     uint32_t site = kNoSite;
     const uint8_t* bytes = nullptr;  // the guest's copy of the word, to notice when it changes

@@ -326,7 +326,7 @@ TEST_F(EngineTest, ObserveInstructions_ReportsOnlyTheRangesAsked) {
   load({kNop, kNop, kNop, kRet});
   CountingObserver observer;
   engine.attach(&observer);
-  std::vector<AddressRange> ranges = {{kCodeBase + 4, kCodeBase + 12}};
+  std::vector<AddressRange> ranges = {{kCodeBase + 4, kCodeBase + 12}, {kCodeBase, kCodeBase}};
   engine.observe_instructions(ranges);
   ASSERT_TRUE(run().exited());
   ranges.clear();
