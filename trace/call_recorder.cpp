@@ -48,25 +48,43 @@ PathSteps::PathSteps(std::initializer_list<PathStep> steps) {
     push_back(step);
 }
 
-PathSteps::PathSteps(PathSteps&& other) noexcept
-    : inline_(other.inline_), heap_(std::move(other.heap_)), size_(other.size_) {
+void PathSteps::copy_from(const PathSteps& other) {
+  size_ = other.size_;
+  if (size_ <= kInline) std::copy_n(other.inline_.steps, size_, inline_.steps);
+}
+
+PathSteps::PathSteps(const PathSteps& other) : heap_(other.heap_) {
+  copy_from(other);
+}
+
+PathSteps& PathSteps::operator=(const PathSteps& other) {
+  if (this != &other) {
+    heap_ = other.heap_;
+    copy_from(other);
+  }
+  return *this;
+}
+
+PathSteps::PathSteps(PathSteps&& other) noexcept : heap_(std::move(other.heap_)) {
+  copy_from(other);
   other.size_ = 0;
 }
 
 PathSteps& PathSteps::operator=(PathSteps&& other) noexcept {
-  inline_ = other.inline_;
-  heap_ = std::move(other.heap_);
-  size_ = other.size_;
-  other.size_ = 0;
+  if (this != &other) {
+    heap_ = std::move(other.heap_);
+    copy_from(other);
+    other.size_ = 0;
+  }
   return *this;
 }
 
 void PathSteps::push_back(const PathStep& step) {
   if (size_ < kInline) {
-    inline_[size_++] = step;
+    inline_.steps[size_++] = step;
     return;
   }
-  if (size_ == kInline) heap_.assign(inline_.begin(), inline_.end());
+  if (size_ == kInline) heap_.assign(inline_.steps, inline_.steps + kInline);
   heap_.push_back(step);
   ++size_;
 }
@@ -91,14 +109,9 @@ std::vector<CallRecord> CallRecorder::take_records() {
 }
 
 size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
-  if (records_.capacity() == 0) records_.reserve(64);
-  CallRecord& r = records_.emplace_back();
-  r.seq = records_.size() - 1;
-  r.from = from;
-  r.conduit = trap.conduit;
-  r.pc = trap.pc;
-  r.in = trap.regs;
-  r.depth = static_cast<int>(open_.size());
+  if (records_.capacity() == 0) records_.reserve(16);
+  CallRecord& r =
+      records_.emplace_back(records_.size(), from, trap, static_cast<int>(open_.size()));
   r.path.push_back({from, {}, true});
   if (stack_.empty() || stack_.back() != from) {
     stack_.push_back(from);
@@ -170,14 +183,16 @@ emu::TrapReply CallRecorder::Tap::on_trap(const emu::Trap& trap) {
   uint8_t el = from_ == ffa::Level::El1 ? 1 : 2;
   if (trap.el != el) return inner_.on_trap(trap);
   size_t index = recorder_.begin(from_, trap);
-  emu::TrapReply reply;
-  try {
-    reply = inner_.on_trap(trap);
-  } catch (...) {
-    recorder_.open_.clear();
-    recorder_.stack_.clear();
-    throw;
-  }
+  emu::TrapReply reply = [&] {
+    try {
+      return inner_.on_trap(trap);
+    } catch (...) {
+      recorder_.records_[index].out = {};
+      recorder_.open_.clear();
+      recorder_.stack_.clear();
+      throw;
+    }
+  }();
   recorder_.end(index, reply.regs);
   return reply;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "trace/call_json.h"
 
 namespace ffaemu::trace {
@@ -125,6 +127,35 @@ TEST_F(CallRecorderTest, PassThroughAtEl1_IsNotRecordedAsAnEl2Call) {
             "EL1 -> EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL1");
 }
 
+// A handler that throws, as the machine does for a call it cannot take (a kernel panic).
+class ThrowingEl3 : public emu::TrapHandler {
+ public:
+  explicit ThrowingEl3(CallRecorder& r) : recorder(r) {}
+  emu::TrapReply on_trap(const emu::Trap&) override {
+    recorder.on_hop(Level::El3, "spmd");
+    throw std::runtime_error("no handler");
+  }
+  CallRecorder& recorder;
+};
+
+TEST_F(CallRecorderTest, HandlerThrows_RecordKeptWithZeroResultAndNextCallStartsClean) {
+  ThrowingEl3 failing{recorder};
+  CallRecorder::Tap tap{recorder, Level::El1, failing};
+  EXPECT_THROW(tap.on_trap(host_call(0x84000063)), std::runtime_error);
+  ASSERT_EQ(recorder.records().size(), 1u);
+  EXPECT_EQ(recorder.records()[0].in, emu::regs(0x84000063, 0x10002));
+  EXPECT_EQ(recorder.records()[0].out, emu::SmcccRegs{});
+  EXPECT_EQ(path_text(recorder.records()[0].path), "EL1 -> EL3 spmd");
+
+  el1_tap.on_trap(host_call(0x84000063));
+  ASSERT_EQ(recorder.records().size(), 3u);
+  EXPECT_EQ(recorder.records()[1].depth, 0);
+  EXPECT_EQ(recorder.records()[1].out, emu::regs(0x10002));
+  EXPECT_EQ(
+      path_text(recorder.records()[1].path),
+      "EL1 -> EL2 pkvm:do_ffa_version -> EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL2 -> EL1");
+}
+
 TEST_F(CallRecorderTest, OnRecord_FiresInCompletionOrder) {
   std::vector<uint64_t> seqs;
   recorder.on_record = [&](const CallRecord& r) { seqs.push_back(r.seq); };
@@ -174,6 +205,29 @@ TEST(PathSteps, PastTheInlineStepsOrderAndValuesAreKept) {
     EXPECT_EQ(path[i].entry, i % 3 != 0) << i;
   }
   EXPECT_EQ(path.end() - path.begin(), static_cast<std::ptrdiff_t>(path.size()));
+}
+
+TEST(PathSteps, AssigningBetweenInlineAndHeapSizes_KeepsExactlyTheSourceSteps) {
+  const size_t sizes[] = {0, 2, PathSteps::kInline, PathSteps::kInline + 4};
+  for (size_t from : sizes) {
+    for (size_t to : sizes) {
+      PathSteps target = steps(to);
+      const PathSteps source = steps(from);
+      target = source;
+      EXPECT_EQ(target, source) << to << " <- " << from;
+      PathSteps moved_into = steps(to);
+      PathSteps temp = source;
+      moved_into = std::move(temp);
+      EXPECT_EQ(moved_into, source) << to << " <- " << from;
+      moved_into.push_back({ffa::Level::SEl1, "sp"});
+      EXPECT_EQ(moved_into.size(), from + 1);
+      EXPECT_EQ(moved_into.back().level, ffa::Level::SEl1);
+    }
+  }
+  PathSteps self = steps(PathSteps::kInline + 1);
+  const PathSteps& alias = self;
+  self = alias;
+  EXPECT_EQ(self, steps(PathSteps::kInline + 1));
 }
 
 TEST(PathSteps, CopiesAreEqualAndMovedFromPathsAreEmpty) {
