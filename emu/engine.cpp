@@ -125,21 +125,33 @@ CpuRegs Engine::cpu() const {
   return out;
 }
 
-// Unicorn stores NZCV as 32 bits: read it into a 32-bit slot and widen, so the caller's 64-bit
-// load of the register does not stall on a narrower store (and its upper half is never stale).
 void Engine::read_regs(uint64_t mask, CpuRegs& into) const {
+  read(prepare_read(mask, into));
+}
+
+// Unicorn stores NZCV as 32 bits: it is read into a 32-bit slot and widened, so the caller's
+// 64-bit load of the register does not stall on a narrower store (and its upper half is never
+// stale).
+RegRead Engine::prepare_read(uint64_t mask, CpuRegs& into) const {
   constexpr int kNzcv = static_cast<int>(Reg::Nzcv);
-  std::array<int, kCpuRegCount> ids;
-  std::array<void*, kCpuRegCount> ptrs;
-  uint32_t nzcv = 0;
-  int n = 0;
-  for (uint64_t m = mask & ((uint64_t{1} << kCpuRegCount) - 1); m; m &= m - 1) {
+  RegRead r;
+  r.mask = mask & ((uint64_t{1} << kCpuRegCount) - 1);
+  r.into = &into;
+  for (uint64_t m = r.mask; m; m &= m - 1) {
     int i = __builtin_ctzll(m);
-    ids[n] = uc_reg_ids[i];
-    ptrs[n++] = i == kNzcv ? static_cast<void*>(&nzcv) : &into.r[i];
+    r.ids[r.count] = uc_reg_ids[i];
+    r.ptrs[r.count++] = i == kNzcv ? static_cast<void*>(&impl_->nzcv_slot) : &into.r[i];
   }
-  if (n) check(uc_reg_read_batch(impl_->uc, ids.data(), ptrs.data(), n), "uc_reg_read_batch");
-  if (mask & (uint64_t{1} << kNzcv)) into.r[kNzcv] = nzcv;
+  return r;
+}
+
+void Engine::read(const RegRead& r) const {
+  constexpr int kNzcv = static_cast<int>(Reg::Nzcv);
+  if (r.count == 0) return;
+  check(uc_reg_read_batch(impl_->uc, const_cast<int*>(r.ids.data()),
+                          const_cast<void**>(r.ptrs.data()), r.count),
+        "uc_reg_read_batch");
+  if (r.mask & (uint64_t{1} << kNzcv)) r.into->r[kNzcv] = impl_->nzcv_slot;
 }
 
 void Engine::reset_cpu() {

@@ -135,6 +135,15 @@ struct RunOptions {
   std::array<std::optional<uint64_t>, 8> args{};  // x0-x7 at entry, when set
 };
 
+// A prepared Engine::read_regs: Unicorn's ids and the destination of each register in `mask`.
+struct RegRead {
+  uint64_t mask = 0;
+  CpuRegs* into = nullptr;
+  int count = 0;
+  std::array<int, kCpuRegCount> ids{};
+  std::array<void*, kCpuRegCount> ptrs{};
+};
+
 class Engine {
  public:
   // Maps `regions` (those with el1_mapped) into Unicorn in place; all of them are in memory().
@@ -168,6 +177,10 @@ class Engine {
   // Reads the registers whose bit is set in `mask` (bit i is CpuRegs index i) into `into` with one
   // Unicorn call, leaving the others as they were: per-instruction tracing reads a few this way.
   void read_regs(uint64_t mask, CpuRegs& into) const;
+  // The same read prepared once, for a caller that repeats it (a tracer, at every run of a
+  // block): building the id list took as long as the read. Valid while `into` and the engine are.
+  [[nodiscard]] RegRead prepare_read(uint64_t mask, CpuRegs& into) const;
+  void read(const RegRead& read) const;
   // x0-x30 and NZCV back to zero, as on a fresh engine (SP and PC are set by every run).
   void reset_cpu();
 

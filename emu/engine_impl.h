@@ -141,6 +141,7 @@ using namespace detail;
 class Engine::Impl {
  public:
   uc_engine* uc = nullptr;
+  uint32_t nzcv_slot = 0;  // where Engine::read puts NZCV before widening it
   RegionMemory mem;
   Disassembler disasm;
   TrapHandler* handler = nullptr;

@@ -91,6 +91,7 @@ void InsnTracer::rebuild(Block& b, uint64_t pc, uint32_t size) {
     b.insns.push_back(&d);
     b.writes |= d.writes;
   }
+  b.read = engine_.prepare_read(options_.read_all_registers ? kAllRegs : b.writes, now_);
 }
 
 // Every writable code region, and the ambiguous runs of the others, are observed instruction by
@@ -126,17 +127,14 @@ void InsnTracer::complete(size_t end, uint64_t next_pc) {
   const Block& b = *block_;
   end = std::min(end, b.insns.size());
   if (end <= done_) return;
-  uint64_t mask = kAllRegs;
-  if (!options_.read_all_registers) {
-    mask = 0;
-    if (done_ == 0 && end == b.insns.size()) {
-      mask = b.writes;
-    } else {
-      for (size_t i = done_; i < end; ++i)
-        mask |= b.insns[i]->writes;
-    }
+  if (options_.read_all_registers || (done_ == 0 && end == b.insns.size())) {
+    engine_.read(b.read);
+  } else {
+    uint64_t mask = 0;
+    for (size_t i = done_; i < end; ++i)
+      mask |= b.insns[i]->writes;
+    engine_.read_regs(mask, now_);
   }
-  engine_.read_regs(mask, now_);
   uint64_t later_end = b.pc + kInsnSize * b.insns.size();
   size_t mem = 0;
   for (size_t i = done_; i < end; ++i) {

@@ -71,6 +71,7 @@ class InsnTracer final : public emu::ExecObserver {
     std::vector<uint32_t> words;
     std::vector<const Decoded*> insns;
     uint64_t writes = 0;  // what the whole block can write
+    emu::RegRead read;    // of `writes` (all registers in the reference mode) into now_
   };
 
   const Decoded& decode(uint64_t pc, uint32_t size);

@@ -380,6 +380,35 @@ TEST_F(EngineTest, Load_OverCodeThatRan_TakesEffect) {
   EXPECT_EQ(handler.traps.size(), 1u);
 }
 
+TEST_F(EngineTest, PreparedRead_ReadsOnlyTheMaskedRegistersAndNzcvWidened) {
+  load({kSubsX19, kRet});  // x19 = 0 - 1: N set, C clear
+  ASSERT_TRUE(run().exited());
+  CpuRegs into;
+  into.r.fill(0xdeadbeefdeadbeef);
+  constexpr uint64_t kX19 = uint64_t{1} << 19;
+  constexpr uint64_t kNzcv = uint64_t{1} << static_cast<int>(Reg::Nzcv);
+  RegRead read = engine.prepare_read(kX19 | kNzcv, into);
+  EXPECT_EQ(read.count, 2);
+  engine.read(read);
+  EXPECT_EQ(into.r[19], UINT64_MAX);
+  EXPECT_EQ(into.r[static_cast<int>(Reg::Nzcv)], 0x80000000u);
+  EXPECT_EQ(into.r[18], 0xdeadbeefdeadbeef);
+  EXPECT_EQ(into.r[static_cast<int>(Reg::Pc)], 0xdeadbeefdeadbeef);
+
+  engine.set_reg(19, 7);
+  engine.read(read);  // the same prepared read sees the new value
+  EXPECT_EQ(into.r[19], 7u);
+  EXPECT_EQ(engine.cpu().r, [&] {
+    CpuRegs all;
+    engine.read_regs(~uint64_t{0}, all);
+    return all.r;
+  }());
+  RegRead none = engine.prepare_read(0, into);
+  EXPECT_EQ(none.count, 0);
+  engine.read(none);
+  EXPECT_EQ(into.r[19], 7u);
+}
+
 TEST_F(EngineTest, Load_OutsideGuestMemory_Throws) {
   std::vector<uint8_t> bytes(8);
   EXPECT_THROW(engine.load(0x1000, bytes), GuestMemoryError);

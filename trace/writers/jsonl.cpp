@@ -101,8 +101,7 @@ std::string JsonlWriter::site_text(const InsnEvent& e) {
 
 void JsonlWriter::insn(const InsnEvent& e) {
   std::string_view site = sites_.get(e, site_text);
-  char* p = out_.reserve(64 + site.size() + SiteText::kBlock + 64 * e.deltas.size() +
-                         112 * e.memory.size());
+  char* p = out_.reserve(64 + SiteText::room(site) + 64 * e.deltas.size() + 112 * e.memory.size());
   p = OutBuffer::put(p, R"({"type":"insn","seq":)");
   p = seq_.put(p, e.seq);
   p = SiteText::put(p, site);

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace ffaemu::trace {
 namespace {
@@ -28,6 +30,34 @@ TEST(OutBuffer, HexHasNoLeadingZerosUnlessAskedAndZeroIsOneDigit) {
   EXPECT_EQ(formatted([](char* p) { return OutBuffer::put_hex_digits(p, 0xabc); }), "abc");
 }
 
+// The vector form against the two-digits-a-step loop, for every digit count and padding, at the
+// values where a digit count changes and on a spread of others.
+TEST(OutBuffer, HexDigitsMatchThePortableFormForEveryWidth) {
+  std::vector<uint64_t> values = {0, 1, 9, 10, 15, 16, 0xa5, UINT64_MAX, 0x8000000000000000};
+  for (int bits = 1; bits < 64; ++bits) {
+    values.push_back((uint64_t{1} << bits) - 1);
+    values.push_back(uint64_t{1} << bits);
+  }
+  uint64_t x = 0x9e3779b97f4a7c15;
+  for (int i = 0; i < 200; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    values.push_back(x >> (i % 64));
+  }
+  for (uint64_t v : values) {
+    for (int min_digits = 1; min_digits <= 16; ++min_digits) {
+      int digits = v ? (67 - __builtin_clzll(v)) / 4 : 1;
+      std::string want = formatted([&](char* p) {
+        return OutBuffer::put_hex_digits_scalar(p, v, std::max(digits, min_digits));
+      });
+      EXPECT_EQ(formatted([&](char* p) { return OutBuffer::put_hex_digits(p, v, min_digits); }),
+                want)
+          << std::hex << v << " " << min_digits;
+    }
+  }
+}
+
 TEST(OutBuffer, DecimalIsRightAlignedInItsWidth) {
   EXPECT_EQ(formatted([](char* p) { return OutBuffer::put_dec(p, 0); }), "0");
   EXPECT_EQ(formatted([](char* p) { return OutBuffer::put_dec(p, 9); }), "9");
@@ -43,6 +73,13 @@ TEST(OutBuffer, DecimalIsRightAlignedInItsWidth) {
 TEST(OutBuffer, LittleEndianBytesInMemoryOrder) {
   EXPECT_EQ(formatted([](char* p) { return OutBuffer::put_le_bytes(p, 0xf1000400, 4); }),
             "000400f1");
+  const std::string all = "efcdab8967452301";
+  for (uint32_t size = 0; size <= 8; ++size) {
+    EXPECT_EQ(
+        formatted([&](char* p) { return OutBuffer::put_le_bytes(p, 0x0123456789abcdef, size); }),
+        all.substr(0, 2 * size))
+        << size;
+  }
 }
 
 TEST(OutBuffer, NothingReachesTheStreamUntilFlushOrDestruction) {
@@ -93,16 +130,20 @@ TEST(SiteText, EachSiteIsBuiltOnceAndEventsWithoutASiteEveryTime) {
 }
 
 TEST(SiteText, CopiesExactlyTheTextThoughItMovesWholeBlocks) {
-  SiteText sites;
-  InsnEvent e;
-  e.site = 0;
-  std::string text(SiteText::kBlock + 5, 'x');
-  e.disasm = text;
-  std::string_view cached =
-      sites.get(e, [](const InsnEvent& ev) { return std::string(ev.disasm); });
-  char buf[3 * SiteText::kBlock] = {};
-  char* end = SiteText::put(buf, cached);
-  EXPECT_EQ(std::string(buf, static_cast<size_t>(end - buf)), text);
+  for (size_t size : {size_t{1}, SiteText::kBlock + 5, SiteText::kShort - 1, SiteText::kShort,
+                      SiteText::kShort + SiteText::kBlock + 3}) {
+    SiteText sites;
+    InsnEvent e;
+    e.site = 0;
+    std::string text(size, 'x');
+    e.disasm = text;
+    std::string_view cached =
+        sites.get(e, [](const InsnEvent& ev) { return std::string(ev.disasm); });
+    std::vector<char> buf(SiteText::room(cached) + 1, '#');
+    char* end = SiteText::put(buf.data(), cached);
+    EXPECT_EQ(std::string(buf.data(), static_cast<size_t>(end - buf.data())), text) << size;
+    EXPECT_EQ(buf.back(), '#') << size;  // nothing stored past room()
+  }
 }
 
 std::string counted(DecimalCounter& counter, uint64_t value) {
