@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "trace/async_file.h"
 
 namespace ffaemu::cli {
 namespace {
@@ -179,6 +180,9 @@ int ffaemu_main(const std::vector<std::string>& args, std::ostream& out, std::os
   // A model or engine exception is an ffaemu bug, never the user's: say so, never abort.
   try {
     return dispatch();
+  } catch (const trace::TraceFileError& e) {
+    err << "ffaemu: " << e.what() << "\n";
+    return e.opening() ? kExitUsage : kExitFailed;
   } catch (const std::exception& e) {
     err << "ffaemu: internal error: " << e.what() << "\n";
     return kExitFailed;

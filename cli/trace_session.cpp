@@ -56,9 +56,8 @@ TraceSession::TraceSession(const TraceArgs& args, System& system, std::ostream& 
   trace::TraceLevel level = trace::parse_trace_level(args.level);
   std::ostream* sink = &out;
   if (args.file && *args.file != "-") {
-    file_.open(*args.file, std::ios::binary | std::ios::trunc);
-    if (!file_) throw std::runtime_error(fmt::format("cannot write trace file '{}'", *args.file));
-    sink = &file_;
+    file_buf_ = std::make_unique<trace::AsyncFileBuf>(*args.file);
+    sink = &file_.emplace(file_buf_.get());
     color = false;
   }
   trace::WriterOptions options;
@@ -95,7 +94,7 @@ void TraceSession::on_boot_event(const lnx::BootEvent& event) {
 void TraceSession::finish() {
   if (tracer_) tracer_->flush();
   writer_->finish();
-  if (file_.is_open()) file_.flush();
+  if (file_buf_) file_buf_->close();
 }
 
 }  // namespace ffaemu::cli

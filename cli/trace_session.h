@@ -2,13 +2,14 @@
 // it every call (and every instruction at `insn` level) and the boot model's events.
 #pragma once
 
-#include <fstream>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "cli/system.h"
 #include "ffa_core/linux/printk.h"
+#include "trace/async_file.h"
 #include "trace/insn_tracer.h"
 #include "trace/writer.h"
 
@@ -27,17 +28,19 @@ struct TraceArgs {
 class TraceSession final : public lnx::BootObserver {
  public:
   // Throws std::invalid_argument (a usage error) for an unknown format or level and
-  // std::runtime_error when the file cannot be opened.
+  // trace::TraceFileError when the file cannot be opened.
   TraceSession(const TraceArgs& args, System& system, std::ostream& out, bool color,
                std::optional<trace::DrcovModule> module = std::nullopt);
   ~TraceSession() override;
 
   void on_boot_event(const lnx::BootEvent& event) override;
-  // Writes what the format keeps for the end; call once, after the last run.
+  // Writes what the format keeps for the end and closes the file; call once, after the last run.
+  // Throws trace::TraceFileError when the file could not be written.
   void finish();
 
  private:
-  std::ofstream file_;
+  std::unique_ptr<trace::AsyncFileBuf> file_buf_;
+  std::optional<std::ostream> file_;
   std::unique_ptr<trace::Writer> writer_;
   std::optional<trace::InsnTracer> tracer_;
   System& system_;

@@ -119,6 +119,33 @@ TEST_F(AppTest, RunChromeTrace_IsOneValidJsonDocument) {
   EXPECT_GT(j["traceEvents"].size(), 50u);
 }
 
+TEST_F(AppTest, TraceFileInAMissingDirectory_IsAUsageErrorNamingTheFileAndTheReason) {
+  std::string src = write("g.S", "ret\n");
+  std::string file = (dir / "missing" / "t.jsonl").string();
+  std::string want = "ffaemu: cannot write trace file '" + file + "': No such file or directory\n";
+  Result r = ffaemu({"trace", src, "-o", file});
+  EXPECT_EQ(r.status, kExitUsage);
+  EXPECT_EQ(r.err, want);
+  r = ffaemu({"run", "--trace", file});
+  EXPECT_EQ(r.status, kExitUsage);
+  EXPECT_EQ(r.err, want);
+  r = ffaemu({"call", "--trace", file, "FFA_VERSION:0x10002"});
+  EXPECT_EQ(r.status, kExitUsage);
+  EXPECT_EQ(r.err, want);
+}
+
+// A full disk is reported, never a trace silently cut short.
+TEST_F(AppTest, TraceFileThatCannotBeWritten_ExitsOneNamingTheFileAndTheReason) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  std::string src = write("g.S", "ret\n");
+  Result r = ffaemu({"trace", src, "-o", "/dev/full"});
+  EXPECT_EQ(r.status, kExitFailed);
+  EXPECT_EQ(r.err, "ffaemu: cannot write trace file '/dev/full': No space left on device\n");
+  r = ffaemu({"run", "--trace", "/dev/full", "--trace-format", "jsonl"});
+  EXPECT_EQ(r.status, kExitFailed);
+  EXPECT_EQ(r.err, "ffaemu: cannot write trace file '/dev/full': No space left on device\n");
+}
+
 TEST(App, UnknownSubcommand_IsAUsageError) {
   EXPECT_EQ(ffaemu({"frobnicate"}).status, kExitUsage);
   EXPECT_EQ(ffaemu({}).status, kExitUsage);

@@ -18,6 +18,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "trace/async_file.h"
 #include "trace/events.h"
 
 namespace ffaemu::trace {
@@ -156,8 +157,9 @@ class OutBuffer {
   void drain();
 
   std::ostream& out_;
-  std::unique_ptr<char[]> data_;
+  AsyncFileBuf* direct_;  // out_'s buffer when it is a trace file: full buffers are handed over
   size_t capacity_;
+  std::unique_ptr<char[]> data_;
   char* end_;
   char* limit_;
 };
