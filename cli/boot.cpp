@@ -1,5 +1,7 @@
 #include "cli/boot.h"
 
+#include <span>
+
 #include "ffa_core/linux/kvm/pkvm_hypervisor.h"
 #include "trace/call_json.h"
 
@@ -24,8 +26,9 @@ class TimelineObserver final : public lnx::BootObserver {
 };
 
 std::vector<TimelineItem> merge(const std::vector<size_t>& calls_before,
-                                const std::vector<trace::CallRecord>& calls) {
+                                std::span<const trace::CallRecord> calls) {
   std::vector<TimelineItem> out;
+  out.reserve(calls_before.size() + calls.size());
   size_t next_call = 0;
   auto emit_calls_until = [&](size_t end) {
     for (; next_call < end; ++next_call) {

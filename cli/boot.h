@@ -25,7 +25,7 @@ struct BootRun {
   lnx::BootResult result;
   std::vector<lnx::LogLine> log;
   std::vector<lnx::BootEvent> events;
-  std::vector<trace::CallRecord> calls;
+  trace::CallRecords calls;
   std::vector<TimelineItem> timeline;
 };
 

@@ -5,6 +5,9 @@
 namespace ffaemu::cli {
 namespace {
 
+// Room for a boot's calls (the default boot makes 30), reserved once so the buffer is recycled.
+constexpr size_t kRecordsPerBoot = 64;
+
 fw::FirmwareConfig firmware_config(const SystemOptions& options, const SystemWiring& wiring) {
   fw::FirmwareConfig config = options.firmware();
   if (wiring.partitions) config.partitions = *wiring.partitions;
@@ -29,6 +32,7 @@ System::System(const SystemOptions& options, SystemWiring wiring, Machine* machi
       el2_tap_(recorder_, ffa::Level::El2, firmware_) {
   emu::TrapHandler* el2_to_el3 = &firmware_;
   if (wiring.record_calls) {
+    recorder_.reserve(kRecordsPerBoot);
     firmware_.attach(&recorder_);
     el2_to_el3 = &el2_tap_;
   }

@@ -61,7 +61,7 @@ std::string explain_path(const CallRecord& call) {
     auto it = std::find(stack.begin(), stack.end(), step.level);
     if (it == stack.end()) {
       out += "; " + with_handler(hop_reason(call.from, stack.back(), step.level, call.conduit),
-                                 step.handler);
+                                 step.handler());
       stack.push_back(step.level);
       continue;
     }
@@ -70,8 +70,8 @@ std::string explain_path(const CallRecord& call) {
       answered = true;
     }
     stack.erase(it + 1, stack.end());
-    if (!step.handler.empty()) {
-      out += fmt::format("; back at {}, {} acted", ffa::level_name(step.level), step.handler);
+    if (!step.handler().empty()) {
+      out += fmt::format("; back at {}, {} acted", ffa::level_name(step.level), step.handler());
     }
   }
   if (call.path.size() <= 1) out += "; no model took the call";

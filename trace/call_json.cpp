@@ -31,7 +31,7 @@ nlohmann::ordered_json call_json(const CallRecord& call) {
   };
 }
 
-nlohmann::ordered_json calls_json(const std::vector<CallRecord>& calls) {
+nlohmann::ordered_json calls_json(std::span<const CallRecord> calls) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const CallRecord& c : calls)
     out.push_back(call_json(c));

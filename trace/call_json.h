@@ -2,6 +2,7 @@
 // lowercase hex strings of the full 64-bit value.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,6 @@ namespace ffaemu::trace {
 // {"from", "conduit", "name", "in": {"x0".."x17"}, "out": {...}, "path": ["EL1", ...]}
 [[nodiscard]] nlohmann::ordered_json call_json(const CallRecord& call);
 // [CALL...] in the records' order.
-[[nodiscard]] nlohmann::ordered_json calls_json(const std::vector<CallRecord>& calls);
+[[nodiscard]] nlohmann::ordered_json calls_json(std::span<const CallRecord> calls);
 
 }  // namespace ffaemu::trace

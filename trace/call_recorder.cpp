@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <unordered_set>
@@ -26,19 +27,55 @@ std::string_view intern_locked(std::string_view name) {
   return *it;
 }
 
+uint64_t load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Equal bytes, compared inline (names are short; a call to memcmp for each of a boot's hops
+// showed in its profile): whole words, the last one overlapping, or bytes below a word.
+bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    if (load64(a + i) != load64(b + i)) return false;
+  }
+  return load64(a + n - 8) == load64(b + n - 8);
+}
+
 // Models mostly pass the same literals, so a per-thread cache keyed by where the text lives
 // answers without the lock. The text is compared too: a heap string may reuse an address.
+struct CachedName {
+  const char* data = nullptr;
+  size_t size = 0;
+  std::string_view interned;
+};
+thread_local constinit std::array<CachedName, 256> name_cache{};
+
+[[gnu::noinline]] std::string_view intern_uncached(std::string_view name, CachedName& slot) {
+  slot = {name.data(), name.size(), intern_locked(name)};
+  return slot.interned;
+}
+
+// `name` (not empty), interned for the process.
 std::string_view intern(std::string_view name) {
-  if (name.empty()) return {};
-  struct Entry {
-    const char* data = nullptr;
-    std::string_view interned;
-  };
-  thread_local std::array<Entry, 64> cache;
-  Entry& e = cache[(reinterpret_cast<uintptr_t>(name.data()) >> 3) % cache.size()];
-  if (e.data == name.data() && e.interned == name) return e.interned;
-  e = {name.data(), intern_locked(name)};
-  return e.interned;
+  // Fibonacci hashing spreads neighbouring literals over the whole table.
+  uint64_t key = reinterpret_cast<uintptr_t>(name.data()) * 0x9e3779b97f4a7c15;
+  CachedName& slot = name_cache[key >> 56];
+  if (slot.data == name.data() && slot.size == name.size() &&
+      same_bytes(slot.interned.data(), name.data(), name.size())) {
+    return slot.interned;
+  }
+  return intern_uncached(name, slot);
+}
+
+std::string_view intern_or_empty(std::string_view name) {
+  return name.empty() ? std::string_view{} : intern(name);
 }
 
 }  // namespace
@@ -79,11 +116,7 @@ PathSteps& PathSteps::operator=(PathSteps&& other) noexcept {
   return *this;
 }
 
-void PathSteps::push_back(const PathStep& step) {
-  if (size_ < kInline) {
-    inline_.steps[size_++] = step;
-    return;
-  }
+void PathSteps::push_back_heap(const PathStep& step) {
   if (size_ == kInline) heap_.assign(inline_.steps, inline_.steps + kInline);
   heap_.push_back(step);
   ++size_;
@@ -92,7 +125,7 @@ void PathSteps::push_back(const PathStep& step) {
 bool operator==(const PathSteps& a, const PathSteps& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                     [](const PathStep& x, const PathStep& y) {
-                      return x.level == y.level && x.handler == y.handler && x.entry == y.entry;
+                      return x.level == y.level && x.handler() == y.handler() && x.entry == y.entry;
                     });
 }
 
@@ -102,30 +135,28 @@ void CallRecorder::clear() {
   stack_.clear();
 }
 
-std::vector<CallRecord> CallRecorder::take_records() {
-  std::vector<CallRecord> out = std::move(records_);
+CallRecords CallRecorder::take_records() {
+  CallRecords out = std::move(records_);
   clear();
   return out;
 }
 
 size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
-  if (records_.capacity() == 0) records_.reserve(16);
   CallRecord& r =
       records_.emplace_back(records_.size(), from, trap, static_cast<int>(open_.size()));
   r.path.push_back({from, {}, true});
   if (stack_.empty() || stack_.back() != from) {
     stack_.push_back(from);
-    append(from, {}, true);
+    append({from, {}, true});
   }
   open_.push_back({records_.size() - 1, stack_.size() - 1});
   return records_.size() - 1;
 }
 
 // Every open call sees the step: an EL1 call's path includes what EL2's own calls did.
-void CallRecorder::append(ffa::Level level, std::string_view handler, bool entry) {
-  for (const Open& o : open_) {
-    records_[o.record].path.push_back({level, intern(handler), entry});
-  }
+void CallRecorder::append(const PathStep& step) {
+  for (const Open& o : open_)
+    records_[o.record].path.push_back(step);
 }
 
 // Names the step where `level` was last entered: a model may say what acted only after its own
@@ -136,10 +167,10 @@ void CallRecorder::name(ffa::Level level, std::string_view handler) {
     auto it = std::find_if(path.rbegin(), path.rend(),
                            [level](const PathStep& s) { return s.level == level && s.entry; });
     if (it == path.rend()) continue;
-    if (it->handler.empty()) {
-      it->handler = intern(handler);
-    } else if (it->handler != handler) {
-      it->handler = intern(std::string(it->handler).append("+").append(handler));
+    if (it->handler().empty()) {
+      it->set_handler(intern_or_empty(handler));
+    } else if (it->handler() != handler) {
+      it->set_handler(intern(std::string(it->handler()).append("+").append(handler)));
     }
   }
 }
@@ -150,13 +181,13 @@ void CallRecorder::on_hop(ffa::Level level, std::string_view handler) {
   auto it = std::find(stack_.begin() + static_cast<std::ptrdiff_t>(base), stack_.end(), level);
   if (it == stack_.end()) {
     stack_.push_back(level);
-    append(level, handler, true);
+    append({level, intern_or_empty(handler), true});
     return;
   }
   // Back at a level already on the way: unwind to it, then name what acted there.
   while (stack_.back() != level) {
     stack_.pop_back();
-    append(stack_.back(), {}, false);
+    append({stack_.back(), {}, false});
   }
   if (!handler.empty()) name(level, handler);
 }
@@ -170,7 +201,7 @@ void CallRecorder::end(size_t index, const emu::SmcccRegs& out) {
   size_t base = open_.back().stack_base;
   while (stack_.size() > base + 1) {
     stack_.pop_back();
-    append(stack_.back(), {}, false);
+    append({stack_.back(), {}, false});
   }
   records_[index].out = out;
   open_.pop_back();
@@ -202,7 +233,7 @@ std::string path_text(const PathSteps& path) {
   for (const PathStep& step : path) {
     if (!out.empty()) out += " -> ";
     out += ffa::level_name(step.level);
-    if (!step.handler.empty()) out.append(" ").append(step.handler);
+    if (!step.handler().empty()) out.append(" ").append(step.handler());
   }
   return out;
 }

@@ -14,18 +14,33 @@
 
 #include "emu/smccc.h"
 #include "ffa_core/abi/observer.h"
+#include "trace/recycling_allocator.h"
 
 namespace ffaemu::trace {
 
 struct PathStep {
   constexpr PathStep() = default;
   constexpr PathStep(ffa::Level l, std::string_view h = {}, bool e = true)
-      : handler(h), level(l), entry(e) {}
+      : handler_(h.data()), handler_size_(static_cast<uint32_t>(h.size())), level(l), entry(e) {}
 
-  std::string_view handler;  // what acted at this level, interned for the process; empty on return
+  // What acted at this level, interned for the process; empty on return.
+  [[nodiscard]] constexpr std::string_view handler() const { return {handler_, handler_size_}; }
+  constexpr void set_handler(std::string_view h) {
+    handler_ = h.data();
+    handler_size_ = static_cast<uint32_t>(h.size());
+  }
+
+ private:
+  // A pointer and a 32-bit size rather than a string_view: 16 bytes a step, not 24. Records are
+  // written on every call of every boot, and their size shows in a boot's time.
+  const char* handler_ = nullptr;
+  uint32_t handler_size_ = 0;
+
+ public:
   ffa::Level level = ffa::Level::El1;
   bool entry = true;  // false for the steps of a return
 };
+static_assert(sizeof(PathStep) == 16);
 
 // A call's path. Up to kInline steps live in the record itself (a boot's longest path has 9), more
 // on the heap: recording a call then allocates nothing, where one vector per call made recording
@@ -42,7 +57,13 @@ class PathSteps {
   PathSteps(PathSteps&& other) noexcept;
   PathSteps& operator=(PathSteps&& other) noexcept;
 
-  void push_back(const PathStep& step);
+  void push_back(const PathStep& step) {
+    if (size_ < kInline) {
+      inline_.steps[size_++] = step;
+      return;
+    }
+    push_back_heap(step);
+  }
   [[nodiscard]] size_t size() const { return size_; }
   [[nodiscard]] bool empty() const { return size_ == 0; }
   [[nodiscard]] PathStep* begin() { return size_ > kInline ? heap_.data() : inline_.steps; }
@@ -59,6 +80,7 @@ class PathSteps {
 
  private:
   void copy_from(const PathSteps& other);
+  void push_back_heap(const PathStep& step);
 
   union Inline {
     Inline() {}
@@ -96,6 +118,9 @@ struct CallRecord {
   int depth = 0;  // 0: issued by EL1; 1: issued by a model while handling an EL1 call
 };
 
+// A boot's records: the buffer is recycled from boot to boot (trace/recycling_allocator.h).
+using CallRecords = std::vector<CallRecord, RecyclingAllocator<CallRecord>>;
+
 class CallRecorder final : public ffa::HopObserver {
  public:
   // Called with each finished record, in completion order (nested calls first).
@@ -104,10 +129,14 @@ class CallRecorder final : public ffa::HopObserver {
   void on_hop(ffa::Level level, std::string_view handler) override;
   void on_note(ffa::Level level, std::string_view message) override;
 
+  // Room for `calls` records: one buffer of the same size every boot, which the recycling
+  // allocator hands back from the last boot (growing call by call took a new one per doubling).
+  void reserve(size_t calls) { records_.reserve(calls); }
+
   // Records are kept in issue order.
-  [[nodiscard]] const std::vector<CallRecord>& records() const { return records_; }
+  [[nodiscard]] const CallRecords& records() const { return records_; }
   // Hands the records over (the recorder is empty afterwards).
-  [[nodiscard]] std::vector<CallRecord> take_records();
+  [[nodiscard]] CallRecords take_records();
   void clear();
 
   // A TrapHandler that records the calls `from` (EL1 or EL2) issues, then hands them to `inner`.
@@ -126,14 +155,14 @@ class CallRecorder final : public ffa::HopObserver {
  private:
   size_t begin(ffa::Level from, const emu::Trap& trap);
   void end(size_t index, const emu::SmcccRegs& out);
-  void append(ffa::Level level, std::string_view handler, bool entry);
+  void append(const PathStep& step);
   void name(ffa::Level level, std::string_view handler);
 
   struct Open {
     size_t record;
     size_t stack_base;  // levels below this index belong to callers
   };
-  std::vector<CallRecord> records_;
+  CallRecords records_;
   std::vector<Open> open_;
   std::vector<ffa::Level> stack_;
 };

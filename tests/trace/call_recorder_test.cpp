@@ -201,7 +201,7 @@ TEST(PathSteps, PastTheInlineStepsOrderAndValuesAreKept) {
   ASSERT_EQ(path.size(), PathSteps::kInline + 5);
   for (size_t i = 0; i < path.size(); ++i) {
     EXPECT_EQ(path[i].level, i % 2 ? ffa::Level::El3 : ffa::Level::El1) << i;
-    EXPECT_EQ(path[i].handler, i % 2 ? "spmd" : "") << i;
+    EXPECT_EQ(path[i].handler(), i % 2 ? "spmd" : "") << i;
     EXPECT_EQ(path[i].entry, i % 3 != 0) << i;
   }
   EXPECT_EQ(path.end() - path.begin(), static_cast<std::ptrdiff_t>(path.size()));

@@ -52,7 +52,7 @@ Json call_args(const CallRecord& call) {
 }
 
 bool same_step(const PathStep& a, const PathStep& b) {
-  return a.level == b.level && a.handler == b.handler;
+  return a.level == b.level && a.handler() == b.handler();
 }
 
 }  // namespace
@@ -185,21 +185,21 @@ void ChromeWriter::lay_out(const CallRecord& call, std::vector<CallRecord> neste
   };
 
   stack.push_back({path.empty() ? call.from : path[0].level, at(0),
-                   path.empty() ? std::string() : std::string(path[0].handler), &call});
+                   path.empty() ? std::string() : std::string(path[0].handler()), &call});
   for (size_t i = 1; i < path.size(); ++i) {
     const PathStep& step = path[i];
     auto open = std::find_if(stack.begin(), stack.end(),
                              [&](const Open& o) { return o.level == step.level; });
     if (open == stack.end()) {
-      stack.push_back({step.level, at(i), std::string(step.handler), owner(i)});
+      stack.push_back({step.level, at(i), std::string(step.handler()), owner(i)});
       continue;
     }
     while (stack.back().level != step.level)
       close(at(i));
     std::string& handler = stack.back().handler;
-    if (step.handler.empty() || handler == step.handler) continue;
+    if (step.handler().empty() || handler == step.handler()) continue;
     if (!handler.empty()) handler += "+";
-    handler += step.handler;
+    handler += step.handler();
   }
   while (!stack.empty())
     close(end);

@@ -70,7 +70,7 @@ nlohmann::ordered_json call_event_json(const CallRecord& call) {
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
   for (const PathStep& step : call.path) {
     steps.push_back(
-        {{"level", std::string(ffa::level_name(step.level))}, {"handler", step.handler}});
+        {{"level", std::string(ffa::level_name(step.level))}, {"handler", step.handler()}});
   }
   j["seq"] = call.seq;
   j["depth"] = call.depth;

@@ -87,8 +87,9 @@ Reply Spmc::deliver_direct_request(const SmcccRegs& in, Partition& target, bool 
   for (int n = req2 ? 4 : 3; n <= (req2 ? 17 : 7); ++n)
     msg.set(n, smc64 ? in.x[n] : in.w(n));
   if (sink_.attached()) {
-    sink_.hop(ffa::Level::SEl1,
-              fmt::format("sp:{}@{:#06x}", target.config.service, target.config.id.value()));
+    if (target.hop.empty())
+      target.hop = fmt::format("sp:{}@{:#06x}", target.config.service, target.config.id.value());
+    sink_.hop(ffa::Level::SEl1, target.hop);
   }
   PartitionInstance instance(*this, target.config.id);
   target.service->on_direct_request(msg, instance);

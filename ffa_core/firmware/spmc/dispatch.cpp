@@ -83,7 +83,7 @@ Spmc::Spmc(const FirmwareConfig& config, emu::GuestMemory& memory, const ffa::Ho
   // FFA_VERSION_NULL (spmc_main.c sp_init).
   if (hafnium()) ns_.version = config_.ffa_version;
   for (const PartitionConfig& p : config_.partitions) {
-    partitions_.push_back(Partition{p, make_service(p.service)});
+    partitions_.push_back(Partition{p, make_service(p.service), {}});
   }
 }
 

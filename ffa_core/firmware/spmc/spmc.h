@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "emu/memory.h"
@@ -51,6 +52,7 @@ struct NsEndpoint {
 struct Partition {
   PartitionConfig config;
   std::unique_ptr<PartitionService> service;
+  std::string hop;  // "sp:tpm@0x8001": what a trace shows acting at S-EL1, formatted once
 };
 
 class Spmc;
