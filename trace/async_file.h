@@ -33,7 +33,7 @@ class TraceFileError : public std::runtime_error {
 
 class AsyncFileBuf final : public std::streambuf {
  public:
-  static constexpr size_t kChunk = size_t{256} << 10;
+  static constexpr size_t kChunk = size_t{1024} << 10;
   static constexpr size_t kChunks = 4;
   // How long the writer looks for the next chunk before it sleeps.
   static constexpr std::chrono::microseconds kPoll{2000};

@@ -108,9 +108,9 @@ void JsonlWriter::insn(const InsnEvent& e) {
   for (size_t i = 0; i < e.deltas.size(); ++i) {
     const RegDelta& d = e.deltas[i];
     p = OutBuffer::put_padded<15>(p, kKeys.get(d.reg, i == 0));
-    p = OutBuffer::put_hex(p, d.old_value);
+    p = hex_.put_hex(p, d.old_value);
     p = OutBuffer::put(p, R"(",")");
-    p = OutBuffer::put_hex(p, d.new_value);
+    p = hex_.put_hex(p, d.new_value);
     p = OutBuffer::put(p, R"("])");
   }
   p = OutBuffer::put(p, R"(},"mem":[)");
@@ -119,11 +119,11 @@ void JsonlWriter::insn(const InsnEvent& e) {
     p = OutBuffer::put(p, i ? R"(,{"op":")" : R"({"op":")");
     *p++ = m.write ? 'w' : 'r';
     p = OutBuffer::put(p, R"(","addr":")");
-    p = OutBuffer::put_hex(p, m.address);
+    p = hex_.put_hex(p, m.address);
     p = OutBuffer::put(p, R"(","size":)");
     p = OutBuffer::put_dec(p, m.size);
     p = OutBuffer::put(p, R"(,"value":")");
-    p = OutBuffer::put_hex(p, m.value);
+    p = hex_.put_hex(p, m.value);
     p = OutBuffer::put(p, R"("})");
   }
   p = OutBuffer::put(p, "]}\n");

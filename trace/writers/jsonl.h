@@ -27,6 +27,7 @@ class JsonlWriter final : public Writer {
   OutBuffer out_;
   SiteText sites_;
   DecimalCounter seq_;
+  HexCache hex_;
   uint64_t boot_seq_ = 0;
   CallOrder order_;
 };

@@ -164,43 +164,91 @@ class OutBuffer {
   char* limit_;
 };
 
-// The decimal text of a number that mostly grows by one per line (an event's seq), kept as up to
-// eight ASCII digits in one 64-bit word and incremented there: no division, and no byte store
-// followed by a wider load (a store-forwarding stall that cost more than the division).
-class DecimalCounter {
+// The "0x..." text of recently written values, for deltas and accesses: a register's old value is
+// the new value of its last delta, and a loop's branch targets and addresses come round again.
+// A hit copies the text instead of formatting it; a miss formats and remembers it.
+class HexCache {
  public:
-  // Writes `value` at `p` (room for 20 bytes plus 8) and returns where it ends.
-  [[nodiscard]] char* put(char* p, uint64_t value) {
-    if (size_ > 0 && size_ <= 8 && value == value_ + 1) {
-      increment();
-    } else {
-      char digits[24];
-      size_ = static_cast<size_t>(OutBuffer::put_dec(digits, value) - digits);
-      word_ = 0;
-      std::memcpy(&word_, digits, std::min<size_t>(size_, 8));
+  // OutBuffer::put_hex(p, value), with the same room needed at `p` (18 bytes).
+  [[nodiscard]] char* put_hex(char* p, uint64_t value) {
+    Slot& s = slots_[(value * 0x9e3779b97f4a7c15) >> (64 - kBits)];
+    if (s.size != 0 && s.value == value) {
+      std::memcpy(p, s.text, 16);
+      std::memcpy(p + 2, s.text + 2, 16);
+      return p + s.size;
     }
-    value_ = value;
-    if (size_ > 8) return OutBuffer::put_dec(p, value);
-    std::memcpy(p, &word_, 8);
-    return p + size_;
+    char* end = OutBuffer::put_hex(p, value);
+    s.value = value;
+    s.size = static_cast<uint32_t>(end - p);
+    std::memcpy(s.text, p, 16);
+    std::memcpy(s.text + 2, p + 2, 16);
+    return end;
   }
 
  private:
-  // Byte i of word_ is the i-th digit from the left.
-  void increment() {
-    for (size_t i = size_; i-- > 0;) {
+  static constexpr int kBits = 8;
+  struct Slot {
+    uint64_t value = 0;
+    uint32_t size = 0;  // 0: empty
+    char text[20] = {};
+  };
+  std::array<Slot, size_t{1} << kBits> slots_{};
+};
+
+// The decimal text of a number that mostly grows by one per line (an event's seq), right-aligned
+// in `width` columns (at most 8; 0 for none), kept as up to eight ASCII characters in one 64-bit
+// word and incremented there: no division, and no byte store followed by a wider load (a
+// store-forwarding stall that cost more than the division).
+class DecimalCounter {
+ public:
+  explicit DecimalCounter(size_t width = 0) : width_(std::min<size_t>(width, 8)) {}
+
+  // Writes `value` at `p` (room for 20 bytes plus 8) and returns where it ends.
+  [[nodiscard]] char* put(char* p, uint64_t value) {
+    if (!(shown_ > 0 && value == value_ + 1 && increment())) set(value);
+    value_ = value;
+    if (shown_ == 0) return OutBuffer::put_dec(p, value, width_);
+    std::memcpy(p, &word_, 8);
+    return p + shown_;
+  }
+
+ private:
+  // Byte i of word_ is the i-th character from the left; the digits are the last `digits_` of
+  // the first `shown_`, spaces before them.
+  [[nodiscard]] bool increment() {
+    for (size_t i = shown_; i-- > shown_ - digits_;) {
       unsigned shift = 8 * static_cast<unsigned>(i);
       if (((word_ >> shift) & 0xff) != '9') {
         word_ += uint64_t{1} << shift;
-        return;
+        return true;
       }
-      word_ -= uint64_t{9} << shift;
+      word_ -= uint64_t{9} << shift;  // '9' -> '0', carry on
     }
-    if (size_++ < 8) word_ = (word_ << 8) | '1';  // 99 -> 100; past eight digits put_dec takes over
+    if (digits_ < shown_) {  // a leading space becomes the new digit
+      unsigned shift = 8 * static_cast<unsigned>(shown_ - digits_ - 1);
+      word_ += uint64_t{'1' - ' '} << shift;
+      ++digits_;
+      return true;
+    }
+    if (shown_ == 8) return false;  // past eight characters put_dec takes over
+    word_ = (word_ << 8) | '1';     // 99 -> 100
+    ++digits_;
+    ++shown_;
+    return true;
+  }
+  void set(uint64_t value) {
+    char text[32];
+    auto size = static_cast<size_t>(OutBuffer::put_dec(text, value, width_) - text);
+    shown_ = size <= 8 ? size : 0;
+    digits_ = OutBuffer::decimal_digits(value);
+    word_ = 0;
+    if (shown_) std::memcpy(&word_, text, shown_);
   }
 
+  size_t width_;
   uint64_t word_ = 0;
-  size_t size_ = 0;
+  size_t shown_ = 0;  // characters in word_; 0 when the text does not fit
+  size_t digits_ = 0;
   uint64_t value_ = 0;
 };
 

@@ -14,6 +14,11 @@ namespace {
 
 constexpr size_t kDisasmWidth = 28;
 
+// Spaces after the disassembly up to the deltas' column.
+size_t padding(const InsnEvent& e) {
+  return e.disasm.size() < kDisasmWidth ? kDisasmWidth - e.disasm.size() : 0;
+}
+
 void paint_on(std::string& line, bool color, const char* code) {
   if (!color) return;
   line += "\x1b[";
@@ -35,7 +40,8 @@ TextWriter::TextWriter(std::ostream& out, const WriterOptions& options)
   paint_off(colour_off_, options_.color);
 }
 
-// `  0x40000000  f1000400<off>  subs x0, x0, #1`: what follows the sequence number.
+// `  0x40000000  f1000400<off>  subs x0, x0, #1`, then spaces to the deltas' column: what follows
+// the sequence number. A line without deltas ends before the spaces.
 std::string TextWriter::site_text(const InsnEvent& e) const {
   std::string l = "  ";
   append_hex(l, e.pc, 8);
@@ -44,6 +50,7 @@ std::string TextWriter::site_text(const InsnEvent& e) const {
   l += colour_off_;
   l += "  ";
   l += e.disasm;
+  l.append(padding(e), ' ');
   return l;
 }
 
@@ -54,29 +61,29 @@ void TextWriter::insn(const InsnEvent& e) {
   char* p = out_.reserve(32 + colours + SiteText::room(site) + kDisasmWidth + 48 * e.deltas.size() +
                          64 * e.memory.size());
   p = OutBuffer::put(p, seq_colour_);
-  p = OutBuffer::put_dec(p, e.seq, 8);
+  p = seq_.put(p, e.seq);
   p = SiteText::put(p, site);
-  if (!e.deltas.empty() || !e.memory.empty()) {
-    for (size_t n = e.disasm.size(); n < kDisasmWidth; ++n)
-      *p++ = ' ';
+  if (e.deltas.empty() && e.memory.empty()) {
+    p -= padding(e);
+  } else {
     p = OutBuffer::put(p, delta_colour_);
     for (const RegDelta& d : e.deltas) {
       *p++ = ' ';
       p = OutBuffer::put(p, reg_name(d.reg));
       *p++ = '=';
-      p = OutBuffer::put_hex(p, d.old_value);
+      p = hex_.put_hex(p, d.old_value);
       p = OutBuffer::put(p, "->");
-      p = OutBuffer::put_hex(p, d.new_value);
+      p = hex_.put_hex(p, d.new_value);
     }
     p = OutBuffer::put(p, colour_off_);
     p = OutBuffer::put(p, memory_colour_);
     for (const MemAccess& m : e.memory) {
       p = OutBuffer::put(p, m.write ? " mw " : " mr ");
-      p = OutBuffer::put_hex(p, m.address);
+      p = hex_.put_hex(p, m.address);
       *p++ = ':';
       p = OutBuffer::put_dec(p, m.size);
       *p++ = '=';
-      p = OutBuffer::put_hex(p, m.value);
+      p = hex_.put_hex(p, m.value);
     }
     p = OutBuffer::put(p, colour_off_);
   }

@@ -27,6 +27,8 @@ class TextWriter final : public Writer {
   OutBuffer out_;
   WriterOptions options_;
   SiteText sites_;
+  DecimalCounter seq_{8};
+  HexCache hex_;
   std::string seq_colour_, delta_colour_, memory_colour_, colour_off_;  // empty without colour
   int boot_depth_ = 0;
   CallOrder order_;

@@ -163,5 +163,39 @@ TEST(DecimalCounter, CountsUpThroughEveryCarryAndJumpsWhenNotConsecutive) {
   EXPECT_EQ(counted(counter, UINT64_MAX), std::to_string(UINT64_MAX));
 }
 
+TEST(DecimalCounter, RightAlignedCountUpFillsTheSpacesThenOutgrowsTheWidth) {
+  DecimalCounter counter(8);
+  auto padded = [](uint64_t v) {
+    std::string text = std::to_string(v);
+    return std::string(text.size() < 8 ? 8 - text.size() : 0, ' ') + text;
+  };
+  for (uint64_t v = 0; v <= 100'000; ++v)
+    ASSERT_EQ(counted(counter, v), padded(v));
+  EXPECT_EQ(counted(counter, 42), "      42");
+  for (uint64_t v = 99'999'997; v <= 100'000'002; ++v)  // eight digits fill it, nine overflow
+    EXPECT_EQ(counted(counter, v), padded(v));
+  EXPECT_EQ(counted(counter, 3), "       3");
+  EXPECT_EQ(counted(counter, 4), "       4");
+}
+
+// Every value through the cache reads as put_hex writes it: first sight, repeats, and values
+// that share a slot and push each other out.
+TEST(HexCache, WritesWhatPutHexWritesForNewRepeatedAndCollidingValues) {
+  HexCache cache;
+  std::vector<uint64_t> values = {0, 1, 0x10, UINT64_MAX, 0x40004000, 0x40004004};
+  uint64_t x = 0x2545f4914f6cdd1d;
+  for (int i = 0; i < 5000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    values.push_back(x >> (i % 64));
+    values.push_back(values[static_cast<size_t>(i) % values.size()]);  // a repeat
+  }
+  for (uint64_t v : values) {
+    std::string want = formatted([&](char* p) { return OutBuffer::put_hex(p, v); });
+    ASSERT_EQ(formatted([&](char* p) { return cache.put_hex(p, v); }), want) << std::hex << v;
+  }
+}
+
 }  // namespace
 }  // namespace ffaemu::trace
