@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 
@@ -142,6 +143,7 @@ CallRecords CallRecorder::take_records() {
 }
 
 size_t CallRecorder::begin(ffa::Level from, const emu::Trap& trap) {
+  if (open_.full()) throw std::length_error("CallRecorder: calls nested too deep");
   CallRecord& r =
       records_.emplace_back(records_.size(), from, trap, static_cast<int>(open_.size()));
   r.path.push_back({from, {}, true});
@@ -178,7 +180,7 @@ void CallRecorder::name(ffa::Level level, std::string_view handler) {
 void CallRecorder::on_hop(ffa::Level level, std::string_view handler) {
   if (open_.empty()) return;
   size_t base = open_.back().stack_base;
-  auto it = std::find(stack_.begin() + static_cast<std::ptrdiff_t>(base), stack_.end(), level);
+  const ffa::Level* it = std::find(stack_.begin() + base, stack_.end(), level);
   if (it == stack_.end()) {
     stack_.push_back(level);
     append({level, intern_or_empty(handler), true});

@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -158,13 +159,36 @@ class CallRecorder final : public ffa::HopObserver {
   void append(const PathStep& step);
   void name(ffa::Level level, std::string_view handler);
 
+  // A stack that lives in the recorder: calls nest two deep (EL1, then EL2's own) and a path
+  // visits a handful of levels, so no boot allocates for them. Overflowing is an ffaemu bug.
+  template <typename T, size_t N>
+  class Stack {
+   public:
+    void push_back(T value) {
+      if (size_ == N) throw std::length_error("CallRecorder: calls or levels nested too deep");
+      items_[size_++] = value;
+    }
+    void pop_back() { --size_; }
+    void clear() { size_ = 0; }
+    [[nodiscard]] bool empty() const { return size_ == 0; }
+    [[nodiscard]] bool full() const { return size_ == N; }
+    [[nodiscard]] size_t size() const { return size_; }
+    [[nodiscard]] const T& back() const { return items_[size_ - 1]; }
+    [[nodiscard]] const T* begin() const { return items_.data(); }
+    [[nodiscard]] const T* end() const { return items_.data() + size_; }
+
+   private:
+    std::array<T, N> items_{};
+    size_t size_ = 0;
+  };
+
   struct Open {
     size_t record;
     size_t stack_base;  // levels below this index belong to callers
   };
   CallRecords records_;
-  std::vector<Open> open_;
-  std::vector<ffa::Level> stack_;
+  Stack<Open, 16> open_;
+  Stack<ffa::Level, 64> stack_;
 };
 
 // "EL1 -> EL2 pkvm:do_ffa_version -> EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL2 -> EL1"

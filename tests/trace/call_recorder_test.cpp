@@ -156,6 +156,36 @@ TEST_F(CallRecorderTest, HandlerThrows_RecordKeptWithZeroResultAndNextCallStarts
       "EL1 -> EL2 pkvm:do_ffa_version -> EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL2 -> EL1");
 }
 
+// A model that keeps making its own call from inside its own call: a recursion bug in a model.
+class RecursingEl2 : public emu::TrapHandler {
+ public:
+  explicit RecursingEl2(CallRecorder& r) : recorder(r), tap(r, Level::El2, *this) {}
+  emu::TrapReply on_trap(const emu::Trap& trap) override {
+    emu::Trap own = trap;
+    own.el = 2;
+    return tap.on_trap(own);
+  }
+  CallRecorder& recorder;
+  CallRecorder::Tap tap;
+};
+
+TEST_F(CallRecorderTest, CallsNestedPastTheLimit_ThrowAndTheNextCallStartsClean) {
+  RecursingEl2 recursing{recorder};
+  CallRecorder::Tap tap{recorder, Level::El1, recursing};
+  EXPECT_THROW(tap.on_trap(host_call(0x84000063)), std::length_error);
+  size_t failed = recorder.records().size();
+  EXPECT_EQ(failed, 16u);  // the seventeenth never started
+
+  el1_tap.on_trap(host_call(0x84000063));
+  ASSERT_EQ(recorder.records().size(), failed + 2);
+  const CallRecord& host = recorder.records()[failed];
+  EXPECT_EQ(host.depth, 0);
+  EXPECT_EQ(recorder.records()[failed + 1].depth, 1);
+  EXPECT_EQ(
+      path_text(host.path),
+      "EL1 -> EL2 pkvm:do_ffa_version -> EL3 spmd -> S-EL2 spmc:version -> EL3 -> EL2 -> EL1");
+}
+
 TEST_F(CallRecorderTest, OnRecord_FiresInCompletionOrder) {
   std::vector<uint64_t> seqs;
   recorder.on_record = [&](const CallRecord& r) { seqs.push_back(r.seq); };
