@@ -22,7 +22,7 @@ struct Cache {
   Cache& operator=(const Cache&) = delete;
   ~Cache() {
     for (Kept& k : kept)
-      ::operator delete(k.block, k.bytes);
+      ::operator delete(k.block);
   }
 };
 
@@ -51,7 +51,7 @@ void give(void* block, size_t bytes) noexcept {
     }
     if (k.when < slot->when) slot = &k;
   }
-  ::operator delete(slot->block, slot->bytes);
+  ::operator delete(slot->block);
   *slot = {block, bytes, ++cache.clock};
 }
 
