@@ -13,6 +13,10 @@ struct Kept {
   uint64_t when = 0;  // when it was given: the smallest is the oldest
 };
 
+// Set once this thread's cache is gone: a block freed later (by an object destroyed after the
+// thread's own thread_local objects) goes straight back to the heap.
+thread_local bool cache_gone = false;
+
 // A few blocks per thread; freed when the thread ends.
 struct Cache {
   std::array<Kept, 4> kept{};
@@ -23,6 +27,7 @@ struct Cache {
   ~Cache() {
     for (Kept& k : kept)
       ::operator delete(k.block);
+    cache_gone = true;
   }
 };
 
@@ -31,6 +36,7 @@ thread_local Cache cache;
 }  // namespace
 
 void* take(size_t bytes) {
+  if (cache_gone) return ::operator new(bytes);
   for (Kept& k : cache.kept) {
     if (k.block && k.bytes == bytes) {
       void* block = k.block;
@@ -43,6 +49,10 @@ void* take(size_t bytes) {
 
 void give(void* block, size_t bytes) noexcept {
   if (!block) return;
+  if (cache_gone) {
+    ::operator delete(block);
+    return;
+  }
   Kept* slot = &cache.kept.front();
   for (Kept& k : cache.kept) {
     if (!k.block) {

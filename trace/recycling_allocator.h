@@ -1,7 +1,7 @@
 // An allocator that keeps the last few blocks freed on each thread and hands them out again for
 // a request of the same size. A boot's call records fill one buffer of a few dozen kilobytes;
-// taking it from malloc in the middle of a boot cost more than recording the calls (glibc sorts
-// its unsorted bin and consolidates its fast bins for every request of 1 KiB or more, and a boot
+// taking it from malloc in the middle of a boot cost glibc a few thousand instructions (it sorts
+// its unsorted bin and consolidates its fast bins for any request of 1 KiB or more, and a boot
 // has just freed over a thousand small blocks). The next boot finds the last one's buffer here.
 #pragma once
 
