@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -109,6 +110,35 @@ TEST_F(AsyncFileTest, DestroyedWithoutClose_StillWritesEverything) {
     std::ostream out(&file);
     out.write(want.data(), static_cast<std::streamsize>(want.size()));
   }
+  EXPECT_EQ(contents(path("t")), want);
+}
+
+// Pinned to one CPU the writing thread sleeps between chunks instead of polling (it would spin
+// away the tracer's time); every byte still arrives in order.
+TEST_F(AsyncFileTest, OnOneCpu_WritesEverythingInOrder) {
+  cpu_set_t all;
+  ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &all)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  std::string want;
+  {
+    AsyncFileBuf file(path("t"));  // its thread inherits the one CPU
+    std::ostream out(&file);
+    for (size_t i = 0; want.size() < 3 * AsyncFileBuf::kChunk; ++i) {
+      std::string piece = pattern(1000 + i % 7000, i);
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      want += piece;
+    }
+    file.close();
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
   EXPECT_EQ(contents(path("t")), want);
 }
 
