@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "trace/async_file.h"
+
 namespace ffaemu::trace {
 namespace {
 

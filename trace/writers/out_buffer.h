@@ -18,10 +18,11 @@
 #include <emmintrin.h>
 #endif
 
-#include "trace/async_file.h"
 #include "trace/events.h"
 
 namespace ffaemu::trace {
+
+class AsyncFileBuf;  // trace/async_file.h
 
 class OutBuffer {
  public:

@@ -58,7 +58,7 @@ void TextWriter::insn(const InsnEvent& e) {
   std::string_view site = sites_.get(e, [this](const InsnEvent& ev) { return site_text(ev); });
   size_t colours =
       seq_colour_.size() + delta_colour_.size() + memory_colour_.size() + 2 * colour_off_.size();
-  char* p = out_.reserve(32 + colours + SiteText::room(site) + kDisasmWidth + 48 * e.deltas.size() +
+  char* p = out_.reserve(32 + colours + SiteText::room(site) + 48 * e.deltas.size() +
                          64 * e.memory.size());
   p = OutBuffer::put(p, seq_colour_);
   p = seq_.put(p, e.seq);
