@@ -1,85 +1,10 @@
 #include "trace/call_recorder.h"
 
 #include <algorithm>
-#include <array>
-#include <cstdint>
-#include <cstring>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <unordered_set>
 
 namespace ffaemu::trace {
-namespace {
-
-// Handler names come from a small, fixed set; keeping one copy of each makes a path step a
-// level and a view, with no allocation per call.
-struct NameHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-std::string_view intern_locked(std::string_view name) {
-  static std::mutex lock;
-  static std::unordered_set<std::string, NameHash, std::equal_to<>> names;
-  std::lock_guard<std::mutex> guard(lock);
-  auto it = names.find(name);
-  if (it == names.end()) it = names.emplace(name).first;
-  return *it;
-}
-
-uint64_t load64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// Equal bytes, compared inline (names are short; a call to memcmp for each of a boot's hops
-// showed in its profile): whole words, the last one overlapping, or bytes below a word.
-bool same_bytes(const char* a, const char* b, size_t n) {
-  if (n < 8) {
-    for (size_t i = 0; i < n; ++i) {
-      if (a[i] != b[i]) return false;
-    }
-    return true;
-  }
-  for (size_t i = 0; i + 8 < n; i += 8) {
-    if (load64(a + i) != load64(b + i)) return false;
-  }
-  return load64(a + n - 8) == load64(b + n - 8);
-}
-
-// Models mostly pass the same literals, so a per-thread cache keyed by where the text lives
-// answers without the lock. The text is compared too: a heap string may reuse an address.
-struct CachedName {
-  const char* data = nullptr;
-  size_t size = 0;
-  std::string_view interned;
-};
-thread_local constinit std::array<CachedName, 256> name_cache{};
-
-[[gnu::noinline]] std::string_view intern_uncached(std::string_view name, CachedName& slot) {
-  slot = {name.data(), name.size(), intern_locked(name)};
-  return slot.interned;
-}
-
-// `name` (not empty), interned for the process.
-std::string_view intern(std::string_view name) {
-  // Fibonacci hashing spreads neighbouring literals over the whole table.
-  uint64_t key = reinterpret_cast<uintptr_t>(name.data()) * 0x9e3779b97f4a7c15;
-  CachedName& slot = name_cache[key >> 56];
-  if (slot.data == name.data() && slot.size == name.size() &&
-      same_bytes(slot.interned.data(), name.data(), name.size())) {
-    return slot.interned;
-  }
-  return intern_uncached(name, slot);
-}
-
-std::string_view intern_or_empty(std::string_view name) {
-  return name.empty() ? std::string_view{} : intern(name);
-}
-
-}  // namespace
 
 PathSteps::PathSteps(std::initializer_list<PathStep> steps) {
   for (const PathStep& step : steps)
@@ -163,27 +88,28 @@ void CallRecorder::append(const PathStep& step) {
 
 // Names the step where `level` was last entered: a model may say what acted only after its own
 // nested calls returned (pKVM's do_ffa_version reports once its post-init calls are done).
-void CallRecorder::name(ffa::Level level, std::string_view handler) {
+void CallRecorder::name(ffa::Level level, ffa::HopName handler) {
   for (const Open& o : open_) {
     auto& path = records_[o.record].path;
     auto it = std::find_if(path.rbegin(), path.rend(),
                            [level](const PathStep& s) { return s.level == level && s.entry; });
     if (it == path.rend()) continue;
     if (it->handler().empty()) {
-      it->set_handler(intern_or_empty(handler));
-    } else if (it->handler() != handler) {
-      it->set_handler(intern(std::string(it->handler()).append("+").append(handler)));
+      it->set_handler(handler);
+    } else if (it->handler() != handler.view()) {
+      it->set_handler(
+          ffa::HopName::keep(std::string(it->handler()).append("+").append(handler.view())));
     }
   }
 }
 
-void CallRecorder::on_hop(ffa::Level level, std::string_view handler) {
+void CallRecorder::on_hop(ffa::Level level, ffa::HopName handler) {
   if (open_.empty()) return;
   size_t base = open_.back().stack_base;
   const ffa::Level* it = std::find(stack_.begin() + base, stack_.end(), level);
   if (it == stack_.end()) {
     stack_.push_back(level);
-    append({level, intern_or_empty(handler), true});
+    append({level, handler, true});
     return;
   }
   // Back at a level already on the way: unwind to it, then name what acted there.

@@ -21,19 +21,20 @@ namespace ffaemu::trace {
 
 struct PathStep {
   constexpr PathStep() = default;
-  constexpr PathStep(ffa::Level l, std::string_view h = {}, bool e = true)
-      : handler_(h.data()), handler_size_(static_cast<uint32_t>(h.size())), level(l), entry(e) {}
+  constexpr PathStep(ffa::Level l, ffa::HopName h = {}, bool e = true) : level(l), entry(e) {
+    set_handler(h);
+  }
 
-  // What acted at this level, interned for the process; empty on return.
+  // What acted at this level; empty on return.
   [[nodiscard]] constexpr std::string_view handler() const { return {handler_, handler_size_}; }
-  constexpr void set_handler(std::string_view h) {
-    handler_ = h.data();
-    handler_size_ = static_cast<uint32_t>(h.size());
+  constexpr void set_handler(ffa::HopName h) {
+    handler_ = h.view().data();
+    handler_size_ = static_cast<uint32_t>(h.view().size());
   }
 
  private:
-  // A pointer and a 32-bit size rather than a string_view: 16 bytes a step, not 24. Records are
-  // written on every call of every boot, and their size shows in a boot's time.
+  // HopName's parts rather than a HopName, whose padding would make a step 24 bytes, not 16.
+  // Records are written on every call of every boot, and their size shows in a boot's time.
   const char* handler_ = nullptr;
   uint32_t handler_size_ = 0;
 
@@ -127,7 +128,7 @@ class CallRecorder final : public ffa::HopObserver {
   // Called with each finished record, in completion order (nested calls first).
   std::function<void(const CallRecord&)> on_record;
 
-  void on_hop(ffa::Level level, std::string_view handler) override;
+  void on_hop(ffa::Level level, ffa::HopName handler) override;
   void on_note(ffa::Level level, std::string_view message) override;
 
   // Room for `calls` records: one buffer of the same size every boot, which the recycling
@@ -157,7 +158,7 @@ class CallRecorder final : public ffa::HopObserver {
   size_t begin(ffa::Level from, const emu::Trap& trap);
   void end(size_t index, const emu::SmcccRegs& out);
   void append(const PathStep& step);
-  void name(ffa::Level level, std::string_view handler);
+  void name(ffa::Level level, ffa::HopName handler);
 
   // A stack that lives in the recorder: calls nest two deep (EL1, then EL2's own) and a path
   // visits a handful of levels, so no boot allocates for them. Overflowing is an ffaemu bug.

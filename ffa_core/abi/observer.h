@@ -4,8 +4,8 @@
 // not an emulator error).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <string>
 #include <string_view>
 
 namespace ffaemu::ffa {
@@ -28,11 +28,38 @@ enum class Level : uint8_t { El1, El2, El3, SEl2, SEl1 };
   return "?";
 }
 
+// What acted at a level ("spmc:rxtx_map"), as text that lives as long as the process: a string
+// literal, or text kept by HopName::keep(). Models report a hop on every call, and an observer
+// may keep the name as it is: copying or interning each one showed in a boot's time.
+class HopName {
+ public:
+  constexpr HopName() = default;
+  // From a string literal (consteval: a local array would not compile).
+  template <size_t N>
+  consteval HopName(const char (&literal)[N]) : data_(literal), size_(N - 1) {}
+
+  // `text`, kept for the rest of the process: one copy per distinct text, shared by all threads.
+  // For names made at run time (a partition's); each call takes a lock.
+  [[nodiscard]] static HopName keep(std::string_view text);
+
+  [[nodiscard]] constexpr std::string_view view() const { return {data_, size_}; }
+  [[nodiscard]] constexpr bool empty() const { return size_ == 0; }
+  friend constexpr bool operator==(HopName a, HopName b) { return a.view() == b.view(); }
+
+ private:
+  constexpr HopName(const char* data, uint32_t size) : data_(data), size_(size) {}
+
+  // A pointer and a 32-bit size rather than a string_view: trace records hold one per path
+  // step, and a smaller step is a smaller record.
+  const char* data_ = nullptr;
+  uint32_t size_ = 0;
+};
+
 class HopObserver {
  public:
   virtual ~HopObserver() = default;
   // A model at `level` took the call; `handler` names what acted ("spmc:rxtx_map").
-  virtual void on_hop(Level level, std::string_view handler) = 0;
+  virtual void on_hop(Level level, HopName handler) = 0;
   // A readable note about the call in progress ("FFA_RXTX_MAP: tx 0x80001000 not 64K aligned").
   virtual void on_note(Level level, std::string_view message) = 0;
 };
@@ -41,7 +68,7 @@ class HopObserver {
 class HopSink {
  public:
   void attach(HopObserver* observer) { observer_ = observer; }
-  void hop(Level level, std::string_view handler) const {
+  void hop(Level level, HopName handler) const {
     if (observer_) observer_->on_hop(level, handler);
   }
   void note(Level level, std::string_view message) const {

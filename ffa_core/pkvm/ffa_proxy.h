@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "emu/smccc.h"
+#include "ffa_core/abi/observer.h"
 #include "ffa_core/pkvm/hyp_env.h"
 
 namespace ffaemu::pkvm {
@@ -22,7 +23,7 @@ struct ProxyResult {
   ProxyOutcome outcome = ProxyOutcome::Forward;
   emu::SmcccRegs regs;
   // The hop name: "pkvm:do_ffa_rxtx_map", "pkvm:deny:version_gate", ... (empty for Forward)
-  std::string_view handler;
+  ffa::HopName handler;
 };
 
 // A TX/RX pair: the host's (registered by FFA_RXTX_MAP) or the hyp's own (hyp_buffers).

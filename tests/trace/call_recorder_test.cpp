@@ -222,7 +222,8 @@ namespace {
 PathSteps steps(size_t n) {
   PathSteps path;
   for (size_t i = 0; i < n; ++i)
-    path.push_back({i % 2 ? ffa::Level::El3 : ffa::Level::El1, i % 2 ? "spmd" : "", i % 3 != 0});
+    path.push_back({i % 2 ? ffa::Level::El3 : ffa::Level::El1,
+                    i % 2 ? ffa::HopName("spmd") : ffa::HopName(), i % 3 != 0});
   return path;
 }
 

@@ -29,6 +29,16 @@ class PartitionInstance final : public PartitionFfa {
   EndpointId id_;
 };
 
+// "sp:tpm@0x8001", made without fmt: it is made on every traced boot, and fmt's code is cold
+// in the instruction cache by then.
+ffa::HopName partition_hop(const PartitionConfig& config) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = "sp:" + config.service + "@0x";
+  for (int shift = 12; shift >= 0; shift -= 4)
+    name += kHex[(config.id.value() >> shift) & 0xf];
+  return ffa::HopName::keep(name);
+}
+
 DirectReqCall decode_ids(const SmcccRegs& in) {
   const bool smc64 = in.function_id().smc64();
   return {EndpointId{static_cast<uint16_t>(in.w(1) >> 16)},
@@ -87,8 +97,7 @@ Reply Spmc::deliver_direct_request(const SmcccRegs& in, Partition& target, bool 
   for (int n = req2 ? 4 : 3; n <= (req2 ? 17 : 7); ++n)
     msg.set(n, smc64 ? in.x[n] : in.w(n));
   if (sink_.attached()) {
-    if (target.hop.empty())
-      target.hop = fmt::format("sp:{}@{:#06x}", target.config.service, target.config.id.value());
+    if (target.hop.empty()) target.hop = partition_hop(target.config);
     sink_.hop(ffa::Level::SEl1, target.hop);
   }
   PartitionInstance instance(*this, target.config.id);

@@ -47,17 +47,17 @@ constexpr SpmcCall kCalls[] = {
 };
 
 // "FFA_RXTX_MAP_64" -> "spmc:rxtx_map_64".
-// "spmc:rxtx_map" for FFA_RXTX_MAP, built once per catalogued call.
-std::string_view hop_name(const ffa::CallInfo& info) {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
+// "spmc:rxtx_map" for FFA_RXTX_MAP, made and kept once per catalogued call.
+ffa::HopName hop_name(const ffa::CallInfo& info) {
+  static const std::vector<ffa::HopName> names = [] {
+    std::vector<ffa::HopName> out;
     for (const ffa::CallInfo& call : ffa::all_calls()) {
       std::string_view name = call.name;
       if (name.starts_with("FFA_")) name.remove_prefix(4);
       std::string hop = "spmc:";
       for (char c : name)
         hop += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out.push_back(std::move(hop));
+      out.push_back(ffa::HopName::keep(hop));
     }
     return out;
   }();
@@ -123,11 +123,8 @@ Reply Spmc::handle(const SmcccRegs& in) {
   const uint32_t id = in.w(0);
   const ffa::CallInfo* info = ffa::find_call(id);
   if (sink_.attached()) {
-    if (info) {
-      sink_.hop(level(), hop_name(*info));
-    } else {
-      sink_.hop(level(), fmt::format("spmc:{:#x}", id));
-    }
+    // An unknown ID's value is in the note that refuses it.
+    sink_.hop(level(), info ? hop_name(*info) : ffa::HopName("spmc:unknown"));
   }
   if (!hafnium()) {
     // TF-A spmc_smc_handler: any call but FFA_VERSION closes negotiation and needs a version.

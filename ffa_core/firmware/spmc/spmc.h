@@ -52,7 +52,7 @@ struct NsEndpoint {
 struct Partition {
   PartitionConfig config;
   std::unique_ptr<PartitionService> service;
-  std::string hop;  // "sp:tpm@0x8001": what a trace shows acting at S-EL1, formatted once
+  ffa::HopName hop;  // "sp:tpm@0x8001": what a trace shows acting at S-EL1, made once
 };
 
 class Spmc;

@@ -123,8 +123,8 @@ TEST_F(El3Routing, CallFromEl2_IsTheSameNsEndpoint) {
 }
 
 struct RecordingObserver final : ffa::HopObserver {
-  void on_hop(ffa::Level level, std::string_view h) override {
-    hops += fmt::format("{} {};", ffa::level_name(level), h);
+  void on_hop(ffa::Level level, ffa::HopName h) override {
+    hops += fmt::format("{} {};", ffa::level_name(level), h.view());
   }
   void on_note(ffa::Level, std::string_view m) override { notes += std::string(m) + ";"; }
   std::string hops, notes;
@@ -137,6 +137,31 @@ TEST_F(El3Routing, Observer_SeesHopsAndGuestMistakes) {
   call(emu::regs(fid::kRxTxMap64, kTx + 0x100, kRx, 1));
   EXPECT_EQ(obs.hops, "EL3 spmd;S-EL2 spmc:rxtx_map_64;");
   EXPECT_NE(obs.notes.find("not 4K aligned"), std::string::npos) << obs.notes;
+}
+
+TEST_F(El3Routing, Observer_DirectRequest_NamesThePartitionByServiceAndId) {
+  boot();
+  RecordingObserver obs;
+  fw_->attach(&obs);
+  call(emu::regs(fid::kMsgSendDirectReq64, 0x8002));
+  call(emu::regs(fid::kMsgSendDirectReq64, 0x8002));
+  EXPECT_EQ(obs.hops,
+            "EL3 spmd;S-EL2 spmc:msg_send_direct_req_64;S-EL1 sp:echo@0x8002;"
+            "EL3 spmd;S-EL2 spmc:msg_send_direct_req_64;S-EL1 sp:echo@0x8002;");
+}
+
+// The SPMD refuses IDs it does not know, so only a direct caller reaches the SPMC's own refusal.
+TEST_F(El3Routing, Observer_SpmcGivenUnknownId_HopIsSpmcUnknownAndTheNoteNamesTheId) {
+  RecordingObserver obs;
+  ffa::HopSink sink;
+  sink.attach(&obs);
+  Spmc spmc(FirmwareConfig{}, memory_, sink);
+  const SmcccRegs out = spmc.handle(emu::regs(0x84000096u)).regs;
+  EXPECT_EQ(out.x[0], fid::kError);
+  EXPECT_EQ(out.x[2], static_cast<uint32_t>(FfaError::NotSupported));
+  EXPECT_EQ(obs.hops, "S-EL2 spmc:unknown;");
+  EXPECT_NE(obs.notes.find("0x84000096: not implemented by the hafnium SPMC"), std::string::npos)
+      << obs.notes;
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ class FakeEl3 final : public emu::TrapHandler {
 
 class RecordingObserver final : public ffa::HopObserver {
  public:
-  void on_hop(ffa::Level, std::string_view handler) override { hops.emplace_back(handler); }
+  void on_hop(ffa::Level, ffa::HopName handler) override { hops.emplace_back(handler.view()); }
   void on_note(ffa::Level, std::string_view message) override { notes.emplace_back(message); }
   std::vector<std::string> hops;
   std::vector<std::string> notes;
