@@ -25,8 +25,11 @@ class TimelineObserver final : public lnx::BootObserver {
   lnx::BootObserver* next_;
 };
 
-std::vector<TimelineItem> merge(const std::vector<size_t>& calls_before,
-                                std::span<const trace::CallRecord> calls) {
+}  // namespace
+
+std::vector<TimelineItem> timeline(const BootRun& run) {
+  const std::vector<size_t>& calls_before = run.calls_before;
+  std::span<const trace::CallRecord> calls = run.calls;
   std::vector<TimelineItem> out;
   out.reserve(calls_before.size() + calls.size());
   size_t next_call = 0;
@@ -42,8 +45,6 @@ std::vector<TimelineItem> merge(const std::vector<size_t>& calls_before,
   emit_calls_until(calls.size());
   return out;
 }
-
-}  // namespace
 
 lnx::KernelConfig kernel_config(const SystemOptions& options) {
   lnx::KernelConfig config;
@@ -63,14 +64,14 @@ BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const Boo
   if (system.pkvm()) hypervisor = std::make_unique<lnx::PkvmHypervisor>(*system.pkvm());
   std::optional<TraceSession> session;
   if (tracing) session.emplace(tracing->args, system, *tracing->out, tracing->color);
-  TimelineObserver timeline(system.recorder(), session ? &*session : nullptr);
+  TimelineObserver observer(system.recorder(), session ? &*session : nullptr);
   lnx::KernelDeps deps{system.conduit(emu::ConduitKind::Smc),
                        system.conduit(emu::ConduitKind::Hvc),
                        system.engine().memory(),
                        hypervisor.get(),
                        emu::layout::kHostRamBase,
                        emu::layout::kHostRamSize};
-  lnx::Kernel kernel(kernel_config(options), deps, &timeline);
+  lnx::Kernel kernel(kernel_config(options), deps, &observer);
   BootRun run;
   run.options = options;
   try {
@@ -84,7 +85,7 @@ BootRun boot(const SystemOptions& options, const SystemWiring& wiring, const Boo
   run.log = kernel.log();
   run.events = kernel.events();
   run.calls = system.recorder().take_records();
-  run.timeline = merge(timeline.calls_before, run.calls);
+  run.calls_before = std::move(observer.calls_before);
   return run;
 }
 

@@ -26,8 +26,12 @@ struct BootRun {
   std::vector<lnx::LogLine> log;
   std::vector<lnx::BootEvent> events;
   trace::CallRecords calls;
-  std::vector<TimelineItem> timeline;
+  std::vector<size_t> calls_before;  // per event: how many calls had started before it
 };
+
+// Events and top-level calls in the order they happened, made when a timeline is printed: a
+// boot does not pay for it, and `ffaemu run` prints one of the five boots it makes.
+[[nodiscard]] std::vector<TimelineItem> timeline(const BootRun& run);
 
 // The kernel's configuration from the system options.
 [[nodiscard]] lnx::KernelConfig kernel_config(const SystemOptions& options);

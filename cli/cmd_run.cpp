@@ -74,7 +74,7 @@ void print_outcome(const BootRun& run, const Io& io) {
 
 void print_timeline(const BootRun& run, const Io& io) {
   io.out << "timeline\n";
-  for (const TimelineItem& item : run.timeline) {
+  for (const TimelineItem& item : timeline(run)) {
     if (item.kind == TimelineItem::Kind::Call) {
       io.out << "    " << paint(io, "36", call_line(run.calls[item.index])) << "\n";
     } else if (auto line = event_line(run.events[item.index])) {
