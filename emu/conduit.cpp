@@ -39,6 +39,10 @@ GuestConduit::GuestConduit(Engine& engine, ConduitKind kind, TrampolineEntries e
   options_.args[1] = block + kBlockBytes;
 }
 
+void GuestConduit::clear_blocks() {
+  std::memset(args_, 0, 2 * kBlockBytes);
+}
+
 SmcccRegs GuestConduit::invoke(SmcccRegs in) {
   std::memcpy(args_, in.x.data(), kBlockBytes);
   RunResult result = engine_.run(entry_, options_);

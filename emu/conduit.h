@@ -38,6 +38,10 @@ class GuestConduit final : public Conduit {
   // Instructions a single call may run before it counts as a runaway (default 10,000).
   void set_budget(uint64_t budget) { options_.budget = budget; }
 
+  // Zeroes both blocks. invoke() writes them through a host pointer, which the memory's dirty
+  // pages do not see, so whoever resets the memory without wiping the region calls this.
+  void clear_blocks();
+
  private:
   Engine& engine_;
   ConduitKind kind_;
