@@ -28,7 +28,9 @@ Machine::Machine()
 }
 
 void Machine::reset(bool el2_present) {
-  bool untrusted = untrusted_;
+  const uint64_t other_runs = engine_.runs() - smc_->calls() - hvc_->calls();
+  const bool untrusted = other_runs != other_runs_;
+  other_runs_ = other_runs;
   engine_.memory().reset([untrusted](const emu::RegionSpec& r) {
     return untrusted && r.el1_mapped && (r.perms & emu::kWrite);
   });
@@ -41,7 +43,6 @@ void Machine::reset(bool el2_present) {
     uint64_t frame = emu::layout::kStackBase + emu::layout::kStackSize - kTrampolineFrame;
     std::memset(engine_.memory().host(emu::PhysAddr{frame}, kTrampolineFrame), 0, kTrampolineFrame);
   }
-  untrusted_ = false;
   engine_.reset_cpu();
   engine_.set_trap_handler(nullptr);
   engine_.attach(nullptr);

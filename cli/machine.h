@@ -19,11 +19,10 @@ class Machine {
   Machine(const Machine&) = delete;
   Machine& operator=(const Machine&) = delete;
 
-  // Memory written since the last reset (or everything EL1 can write, after an untrusted guest
-  // ran) back to zero, registers back to zero, no handler, and EL2 present or not.
+  // Memory written since the last reset back to zero (everything EL1 can write, when the engine
+  // ran anything but the conduits' trampoline), registers back to zero, no handler, and EL2
+  // present or not.
   void reset(bool el2_present);
-  // A guest other than the trampoline ran: it may have stored anywhere EL1 can write.
-  void note_untrusted_guest() { untrusted_ = true; }
 
   [[nodiscard]] emu::Engine& engine() { return engine_; }
   [[nodiscard]] emu::Conduit& conduit(emu::ConduitKind kind) {
@@ -36,7 +35,9 @@ class Machine {
   guest::Image trampoline_;
   std::unique_ptr<emu::GuestConduit> smc_;
   std::unique_ptr<emu::GuestConduit> hvc_;
-  bool untrusted_ = false;
+  // Engine runs that were not conduit calls, as of the last reset: a guest that ran since may
+  // have stored anywhere EL1 can write.
+  uint64_t other_runs_ = 0;
 };
 
 }  // namespace ffaemu::cli

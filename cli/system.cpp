@@ -64,7 +64,6 @@ int System::install_and_finalize_pkvm() {
 }
 
 emu::RunResult System::run_guest(const guest::Image& image, uint64_t entry) {
-  machine_.note_untrusted_guest();
   machine_.engine().load(image.base, image.bytes);
   return machine_.engine().run(entry);
 }

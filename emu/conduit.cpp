@@ -45,6 +45,7 @@ void GuestConduit::clear_blocks() {
 
 SmcccRegs GuestConduit::invoke(SmcccRegs in) {
   std::memcpy(args_, in.x.data(), kBlockBytes);
+  ++calls_;
   RunResult result = engine_.run(entry_, options_);
   if (!result.exited()) throw ConduitError(std::move(result));
   SmcccRegs out;

@@ -38,6 +38,9 @@ class GuestConduit final : public Conduit {
   // Instructions a single call may run before it counts as a runaway (default 10,000).
   void set_budget(uint64_t budget) { options_.budget = budget; }
 
+  // How many calls invoke() has run since the conduit was made.
+  [[nodiscard]] uint64_t calls() const { return calls_; }
+
   // Zeroes both blocks. invoke() writes them through a host pointer, which the memory's dirty
   // pages do not see, so whoever resets the memory without wiping the region calls this.
   void clear_blocks();
@@ -49,6 +52,7 @@ class GuestConduit final : public Conduit {
   uint8_t* args_;
   uint8_t* results_;
   RunOptions options_;
+  uint64_t calls_ = 0;
 };
 
 }  // namespace ffaemu::emu

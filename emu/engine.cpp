@@ -172,6 +172,7 @@ std::string Engine::disassemble_at(uint64_t address) const {
 }
 
 RunResult Engine::run(uint64_t entry, const RunOptions& options) {
+  ++runs_;
   Impl& s = *impl_;
   std::array<int, 10> ids;
   std::array<uint64_t, 10> values;

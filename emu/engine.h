@@ -188,6 +188,8 @@ class Engine {
   // it, or it faults. Guest faults are results, not exceptions; a TrapHandler's exception is
   // rethrown here after the engine has stopped cleanly.
   RunResult run(uint64_t entry, const RunOptions& options = {});
+  // How many times run() has been called since the engine was made.
+  [[nodiscard]] uint64_t runs() const { return runs_; }
 
   // Disassembly of one instruction in guest memory ("<unreadable>" when not mapped).
   [[nodiscard]] std::string disassemble_at(uint64_t address) const;
@@ -196,6 +198,7 @@ class Engine {
 
  private:
   std::unique_ptr<Impl> impl_;
+  uint64_t runs_ = 0;
 };
 
 }  // namespace ffaemu::emu

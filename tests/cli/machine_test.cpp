@@ -57,5 +57,30 @@ TEST(Machine, ResetAfterAGuestStoredInDataAndStack_EveryRegionAsANewMachines) {
   EXPECT_EQ(first_difference(used, fresh), "");
 }
 
+// After conduit calls only, memory the trampoline never stores to is left alone: the reset is
+// the cheap one (a marker written behind the memory's back survives it).
+TEST(Machine, ResetAfterOnlyConduitCalls_LeavesWhatTheTrampolineNeverTouches) {
+  Machine used;
+  uint8_t* marker = used.engine().memory().host(emu::PhysAddr{emu::layout::kDataBase + 0x1000}, 1);
+  *marker = 0x5a;
+  ASSERT_TRUE(boot(SystemOptions{}, {}, nullptr, &used).result.ffa_ready);
+  used.reset(true);
+  EXPECT_EQ(*marker, 0x5a);
+}
+
+// Even a guest run straight on the engine, not through System::run_guest, is noticed.
+TEST(Machine, ResetAfterAGuestRunOnTheEngine_EveryRegionAsANewMachines) {
+  Machine used;
+  guest::Image image =
+      guest::assemble(".text\n.globl _start\n_start:\nmov x2, #0x5a\nstr x2, [sp, #-64]\nret\n",
+                      "push.S", kGuestBase);
+  used.engine().load(image.base, image.bytes);
+  ASSERT_TRUE(used.engine().run(image.symbol("_start")).exited());
+  used.reset(true);
+  Machine fresh;
+  fresh.reset(true);
+  EXPECT_EQ(first_difference(used, fresh), "");
+}
+
 }  // namespace
 }  // namespace ffaemu::cli

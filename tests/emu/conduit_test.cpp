@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "emu/layout.h"
 #include "guest_images/assembler.h"
 
@@ -116,6 +118,24 @@ TEST_F(ConduitTest, Construction_BlockOutsideWritableMemory_Throws) {
   EXPECT_THROW(GuestConduit(engine, ConduitKind::Smc, entries, layout::kCodeBase),
                std::invalid_argument);
   EXPECT_THROW(GuestConduit(engine, ConduitKind::Smc, entries, 0x1000), std::invalid_argument);
+}
+
+TEST_F(ConduitTest, Calls_CountEachInvokeAndEachIsOneEngineRun) {
+  GuestConduit smc = conduit(ConduitKind::Smc);
+  const uint64_t runs = engine.runs();
+  smc.invoke(regs(0x84000063));
+  smc.invoke(regs(0x84000063));
+  EXPECT_EQ(smc.calls(), 2u);
+  EXPECT_EQ(engine.runs(), runs + 2);
+}
+
+TEST_F(ConduitTest, ClearBlocks_ZeroesTheArgumentAndResultBlocks) {
+  GuestConduit smc = conduit(ConduitKind::Smc);
+  handler.reply = counting(0x1000);
+  smc.invoke(counting(0xC4000000));
+  smc.clear_blocks();
+  const uint8_t* blocks = engine.memory().host(PhysAddr{layout::kDataBase}, 2 * 144);
+  EXPECT_EQ(std::count(blocks, blocks + 2 * 144, 0), 2 * 144);
 }
 
 }  // namespace
