@@ -2,9 +2,9 @@
 // machine's, whether only the SMCCC trampoline ran or a guest stored wherever it liked.
 #include "cli/machine.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <string>
 
 #include "cli/boot.h"
