@@ -24,6 +24,7 @@ struct CounterTarget {
   std::string benchmark;
   std::string counter;
   double minimum;
+  int decimals = 0;  // printed after the point
 };
 
 void declare(RatioTarget target);

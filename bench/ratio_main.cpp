@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
   for (const CounterTarget& t : counters()) {
     std::optional<double> m = reporter.counter(t.benchmark + "/" + t.counter);
     if (!m) continue;
-    fmt::print("counter {} {} = {:.0f} (target >= {:.0f}) {}\n", t.benchmark, t.counter, *m,
-               t.minimum, *m >= t.minimum ? "ok" : "BELOW TARGET");
+    fmt::print("counter {} {} = {:.{}f} (target >= {:.{}f}) {}\n", t.benchmark, t.counter, *m,
+               t.decimals, t.minimum, t.decimals, *m >= t.minimum ? "ok" : "BELOW TARGET");
   }
   return 0;
 }

@@ -5,12 +5,15 @@
 #include <fcntl.h>
 #include <unicorn/unicorn.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "cli/boot.h"
 #include "emu/engine.h"
@@ -173,6 +176,37 @@ void BM_Boot_Untraced(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// BM_Trace_Off against BM_Boot_Untraced again, as pairs: each iteration boots once untraced and
+// once recording, each timed on its own, and the ratio is of the median boot times. The two
+// benchmarks above run seconds apart, and a shared VM's speed drifts by more than the 5% they
+// compare; the two boots of a pair see the same machine.
+void BM_Trace_Off_Paired(benchmark::State& state) {
+  cli::Machine untraced_machine, recording_machine;
+  cli::SystemOptions options;
+  cli::SystemWiring untraced{.record_calls = false, .partitions = {}};
+  std::vector<double> untraced_us, recording_us;
+  using Clock = std::chrono::steady_clock;
+  auto us = [](Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); };
+  for (auto _ : state) {
+    Clock::time_point start = Clock::now();
+    benchmark::DoNotOptimize(cli::boot(options, untraced, nullptr, &untraced_machine));
+    Clock::time_point middle = Clock::now();
+    benchmark::DoNotOptimize(cli::boot(options, {}, nullptr, &recording_machine));
+    untraced_us.push_back(us(middle - start));
+    recording_us.push_back(us(Clock::now() - middle));
+  }
+  auto median = [](std::vector<double>& v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  const double untraced_median = median(untraced_us);
+  const double recording_median = median(recording_us);
+  state.counters["untraced_us"] = untraced_median;
+  state.counters["recording_us"] = recording_median;
+  state.counters["ratio"] = untraced_median / recording_median;
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK(BM_Raw_CodeHookLoop);
 BENCHMARK(BM_Raw_CodeHookLoop_Reads);
 BENCHMARK(BM_Trace_Insn_Discard);
@@ -184,11 +218,13 @@ BENCHMARK_CAPTURE(BM_Trace_Insn_Format_Null, drcov, "drcov");
 BENCHMARK(BM_Trace_Insn_Jsonl_File)->UseRealTime();
 BENCHMARK(BM_Boot_Untraced);
 BENCHMARK(BM_Trace_Off);
+BENCHMARK(BM_Trace_Off_Paired);
 
 const bool kTargets = [] {
   bench::declare(bench::RatioTarget{"BM_Trace_Insn_Jsonl_Null", "BM_Raw_CodeHookLoop", 0.25});
   bench::declare(bench::RatioTarget{"BM_Trace_Insn_Jsonl_File", "BM_Raw_CodeHookLoop", 0.25});
   bench::declare(bench::RatioTarget{"BM_Trace_Off", "BM_Boot_Untraced", 0.95});
+  bench::declare(bench::CounterTarget{"BM_Trace_Off_Paired", "ratio", 0.95, 3});
   return true;
 }();
 
