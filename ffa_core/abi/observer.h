@@ -49,8 +49,8 @@ class HopName {
  private:
   constexpr HopName(const char* data, uint32_t size) : data_(data), size_(size) {}
 
-  // A pointer and a 32-bit size rather than a string_view: trace records hold one per path
-  // step, and a smaller step is a smaller record.
+  // A 32-bit size, so that a trace's path step can keep a name in a pointer and a size of 12
+  // bytes (trace/call_recorder.h, PathStep); keep() refuses longer text.
   const char* data_ = nullptr;
   uint32_t size_ = 0;
 };

@@ -159,13 +159,12 @@ TEST_F(CallRecorderTest, HandlerThrows_RecordKeptWithZeroResultAndNextCallStarts
 // A model that keeps making its own call from inside its own call: a recursion bug in a model.
 class RecursingEl2 : public emu::TrapHandler {
  public:
-  explicit RecursingEl2(CallRecorder& r) : recorder(r), tap(r, Level::El2, *this) {}
+  explicit RecursingEl2(CallRecorder& r) : tap(r, Level::El2, *this) {}
   emu::TrapReply on_trap(const emu::Trap& trap) override {
     emu::Trap own = trap;
     own.el = 2;
     return tap.on_trap(own);
   }
-  CallRecorder& recorder;
   CallRecorder::Tap tap;
 };
 
